@@ -1,0 +1,48 @@
+"""Login: session cookies for the pages, hashed Bearer tokens for scripts."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from sqlalchemy import select
+
+from app.extensions import db, login_manager
+from app.models import ApiToken, User
+from app.models.base import utcnow
+from app.models.users import hash_token
+
+
+def init_login(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+    @login_manager.request_loader
+    def load_user_from_token(req) -> User | None:
+        header = req.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return None
+        token = db.session.scalar(
+            select(ApiToken).where(ApiToken.token_hash == hash_token(header[7:].strip()))
+        )
+        if token is None or not token.user.active:
+            return None
+        token.last_used_at = utcnow()
+        db.session.commit()
+        return token.user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, url_for
+
+        from app.errors import error_response, wants_json
+
+        if wants_json():
+            return error_response(401, "authentication required: log in or send a Bearer token")
+        flash(login_manager.login_message, "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,54 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from app.auth.forms import LoginForm, LogoutForm
+from app.extensions import db
+from app.models import User
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths: '/x' yes; '//evil.example', 'http://…', '\\\\host' no."""
+    if not target:
+        return url_for("main.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("main.home")
+    if "\\" in target:
+        return url_for("main.home")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
+        if user is None or not user.active or not user.check_password(form.password.data):
+            flash("Unknown username or wrong password.", "error")
+            return render_template("auth/login.html", form=form), 401
+        session.clear()  # a fresh session on login: nothing carried over from before
+        login_user(user, remember=form.remember.data)
+        return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    form = LogoutForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            logout_user()
+            session.clear()
+            flash("You are logged out.", "info")
+            return redirect(url_for("auth.login"))
+        flash("Your session expired; please try again.", "error")
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("auth/logout.html", form=form)

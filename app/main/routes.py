@@ -1,0 +1,21 @@
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.permissions import visible_projects
+from app.projects.service import project_overview_for
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@login_required
+def home():
+    projects = db.session.scalars(visible_projects(current_user)).all()
+    overviews = [project_overview_for(current_user, project) for project in projects]
+    return render_template("main/home.html", overviews=overviews)
+
+
+@bp.route("/healthz")
+def health():
+    return {"status": "ok"}

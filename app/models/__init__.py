@@ -1,0 +1,23 @@
+"""The data model: one module per aggregate. Import models from here."""
+
+from app.models.claimants import Claimant, ClaimantAlias
+from app.models.documents import ASSIGNMENT_STATUSES, Assignment, Document
+from app.models.projects import ROLES, Project, ProjectMember
+from app.models.spans import GoldSpan, Span, gold_span_sources
+from app.models.users import ApiToken, User
+
+__all__ = [
+    "ASSIGNMENT_STATUSES",
+    "ROLES",
+    "ApiToken",
+    "Assignment",
+    "Claimant",
+    "ClaimantAlias",
+    "Document",
+    "GoldSpan",
+    "Project",
+    "ProjectMember",
+    "Span",
+    "User",
+    "gold_span_sources",
+]

@@ -1,0 +1,161 @@
+"""Who may do what. Every view and API route asks here; no rule lives twice.
+
+Roles per project: annotator < reviewer < manager. A site admin acts as manager everywhere.
+Blindness: an annotator sees only documents assigned to them and only their own spans.
+Someone outside a project gets 404 for its documents (its existence is not revealed);
+a member whose role is too low gets 403.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import Select, select
+
+from app.extensions import db
+from app.models import Assignment, Document, Project, ProjectMember, Span, User
+
+ROLE_RANK = {"annotator": 1, "reviewer": 2, "manager": 3}
+
+
+def role_in(user: User, project: Project | int) -> str | None:
+    """The user's role in the project, 'manager' for admins, None for outsiders."""
+    if not user or not user.is_authenticated:
+        return None
+    if user.is_admin:
+        return "manager"
+    project_id = project if isinstance(project, int) else project.id
+    return db.session.scalar(
+        select(ProjectMember.role).where(
+            ProjectMember.project_id == project_id, ProjectMember.user_id == user.id
+        )
+    )
+
+
+def has_role(user: User, project: Project | int, minimum: str) -> bool:
+    role = role_in(user, project)
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[minimum]
+
+
+def sees_all_documents(user: User, project: Project | int) -> bool:
+    """Reviewers and managers see every document and every annotator's spans."""
+    return has_role(user, project, "reviewer")
+
+
+class Denied(Exception):
+    """Raised by the require_* helpers; views turn it into 403/404 (HTML or JSON)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def require_project(user: User, project_id: int, minimum: str = "annotator") -> Project:
+    project = db.session.get(Project, project_id)
+    role = role_in(user, project_id) if project else None
+    if project is None or role is None:
+        raise Denied(404, "project not found")
+    if ROLE_RANK[role] < ROLE_RANK[minimum]:
+        raise Denied(403, f"this needs the {minimum} role in project {project.name!r}")
+    return project
+
+
+def require_document(user: User, document_id: int, minimum: str = "annotator") -> Document:
+    """The document if the user may see it: assigned to them, or they review/manage it."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise Denied(404, "document not found")
+    role = role_in(user, document.project_id)
+    if role is None:
+        raise Denied(404, "document not found")
+    if ROLE_RANK[role] < ROLE_RANK[minimum]:
+        raise Denied(403, f"this needs the {minimum} role in this project")
+    if ROLE_RANK[role] < ROLE_RANK["reviewer"] and assignment_of(user, document) is None:
+        raise Denied(403, "this document is not assigned to you")
+    return document
+
+
+def require_own_span(user: User, span_id: int) -> Span:
+    """A span the user may change: only its own annotator may, blind to everyone else's."""
+    span = db.session.get(Span, span_id)
+    if span is None:
+        raise Denied(404, "span not found")
+    if span.annotator_id != user.id:
+        # Others' spans are invisible to annotators; say 404 so nothing leaks.
+        if sees_all_documents(user, span.document.project_id):
+            raise Denied(403, "only the span's annotator may change it")
+        raise Denied(404, "span not found")
+    return span
+
+
+def assignment_of(user: User, document: Document) -> Assignment | None:
+    return db.session.scalar(
+        select(Assignment).where(
+            Assignment.document_id == document.id, Assignment.annotator_id == user.id
+        )
+    )
+
+
+def visible_projects(user: User) -> Select:
+    """Projects the user belongs to (all projects for admins), by name."""
+    query = select(Project).order_by(Project.name)
+    if not user.is_admin:
+        query = query.join(ProjectMember).where(ProjectMember.user_id == user.id)
+    return query
+
+
+def visible_documents(user: User, project: Project) -> Select:
+    """All documents for reviewers/managers; only assigned ones for annotators."""
+    query = select(Document).where(Document.project_id == project.id)
+    if not sees_all_documents(user, project):
+        query = query.join(Assignment).where(Assignment.annotator_id == user.id)
+    return query.order_by(Document.id)
+
+
+def visible_spans(user: User, document: Document, annotator: User | None = None) -> Select:
+    """An annotator's own spans; reviewers/managers may ask for any annotator's (or all)."""
+    query = select(Span).where(Span.document_id == document.id)
+    if sees_all_documents(user, document.project_id):
+        if annotator is not None:
+            query = query.where(Span.annotator_id == annotator.id)
+    else:
+        query = query.where(Span.annotator_id == user.id)
+    return query.order_by(Span.start, Span.end, Span.id)
+
+
+def project_role_required(minimum: str):
+    """Route decorator for HTML views with a `project_id` argument."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from app.extensions import login_manager
+
+                return login_manager.unauthorized()
+            try:
+                project = require_project(current_user, kwargs.pop("project_id"), minimum)
+            except Denied as denied:
+                abort(denied.status, denied.message)
+            return view(project, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def admin_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            from app.extensions import login_manager
+
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(403, "this needs a site administrator")
+        return view(*args, **kwargs)
+
+    return wrapped

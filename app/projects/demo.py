@@ -1,0 +1,81 @@
+"""The demo: a project with three original articles, a claimant registry, users in every
+role and two annotators' disagreeing annotations. Loading it twice changes nothing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.demo import demo_path
+from app.extensions import db
+from app.models import Claimant, ClaimantAlias, Project, User
+from app.projects.importer import import_file
+from app.projects.service import assign_documents, create_project, set_member
+
+DEMO_PROJECT = "Demo: conflict and disaster reporting"
+DEMO_PASSWORD = "credence-demo"  # printed by `flask demo`; the demo is for trying the tool
+DEMO_USERS = [
+    # username, display name, project role, site admin
+    ("admin", "Site Admin", "manager", True),
+    ("maria", "Maria Lindqvist", "manager", False),
+    ("rui", "Rui Tavares", "reviewer", False),
+    ("amira", "Amira Haddad", "annotator", False),
+    ("bruno", "Bruno Okafor", "annotator", False),
+    ("chen", "Chen Wei", "annotator", False),
+]
+
+
+@dataclass
+class DemoResult:
+    message: str
+    logins: list[tuple[str, str]]
+    password: str = DEMO_PASSWORD
+
+
+def load_demo() -> DemoResult:
+    users = {name: _demo_user(name, display, admin) for name, display, _, admin in DEMO_USERS}
+    logins = [(name, "admin, manager" if admin else role) for name, _, role, admin in DEMO_USERS]
+    project = db.session.scalar(select(Project).where(Project.name == DEMO_PROJECT))
+    if project is not None:
+        return DemoResult(f"the demo project {DEMO_PROJECT!r} is already loaded", logins)
+    project = create_project(
+        DEMO_PROJECT,
+        description="Three short original articles annotated by two annotators who disagree.",
+        guidelines=demo_path("guidelines.md").read_text(encoding="utf-8"),
+        annotators_per_document=2,
+    )
+    for name, _, role, _admin in DEMO_USERS:
+        set_member(project, users[name], role)
+    _load_registry(project)
+    summary = import_file(project, "demo.jsonl", demo_path("demo.jsonl").read_bytes())
+    # chen has every article still to do, so a newcomer can try the annotation page.
+    assign_documents(project, 3)
+    return DemoResult(
+        f"loaded the demo project {DEMO_PROJECT!r}: {summary.documents} articles, "
+        f"{summary.spans} annotations", logins)
+
+
+def _demo_user(username: str, display_name: str, admin: bool) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        user = User(username=username, display_name=display_name, is_admin=admin)
+        user.set_password(DEMO_PASSWORD)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def _load_registry(project: Project) -> None:
+    entries = json.loads(demo_path("claimants.json").read_text(encoding="utf-8"))
+    by_name: dict[str, Claimant] = {}
+    for entry in entries:
+        claimant = Claimant(project=project, name=entry["name"], type=entry["type"])
+        claimant.aliases = [ClaimantAlias(alias=a) for a in entry.get("aliases", [])]
+        db.session.add(claimant)
+        by_name[entry["name"]] = claimant
+    for entry in entries:
+        if entry.get("affiliation"):
+            by_name[entry["name"]].affiliation = by_name[entry["affiliation"]]
+    db.session.flush()

@@ -1,0 +1,162 @@
+"""Import articles (and their annotations) into a project: all or nothing.
+
+The pure readers in app.formats parse and validate each file against the project's
+scheme; this module checks what needs the database (ids already taken, unknown
+annotators) before writing anything, then writes. The caller commits or rolls back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.formats import FormatError, ImportedAnnotation, ImportRefused, read_any
+from app.models import (
+    Assignment,
+    Claimant,
+    ClaimantAlias,
+    Document,
+    GoldSpan,
+    Project,
+    ProjectMember,
+    Span,
+    User,
+)
+from app.models.base import utcnow
+from app.projects.service import ServiceError, assign_documents, project_scheme, set_member
+from app.text import text_sha256
+
+
+@dataclass
+class ImportSummary:
+    documents: int = 0
+    spans: int = 0
+    gold_spans: int = 0
+    claimants_created: list[str] = field(default_factory=list)
+    users_created: list[str] = field(default_factory=list)
+    assignments_created: int = 0
+
+
+def import_file(project: Project, filename: str, data: bytes, *, assign: int | None = None,
+                create_users: bool = False) -> ImportSummary:
+    documents = read_any(filename, data, project_scheme(project))
+    _check_against_database(project, documents, create_users)
+    summary = ImportSummary()
+    claimants = ClaimantResolver(project, summary)
+    users: dict[str, User] = {}
+    for imported in documents:
+        document = Document(
+            project=project, external_id=imported.external_id, title=imported.title,
+            url=imported.url or "", published=_as_date(imported.published),
+            text=imported.text, sha256=text_sha256(imported.text), meta=imported.meta or {},
+        )
+        db.session.add(document)
+        summary.documents += 1
+        for annotation in imported.annotations:
+            annotator = users.get(annotation.annotator) or _annotator(
+                project, annotation.annotator, create_users, summary)
+            users[annotation.annotator] = annotator
+            db.session.add(_span(document, annotator, annotation, claimants))
+            summary.spans += 1
+        for annotator in {users[a.annotator] for a in imported.annotations}:
+            # Imported annotations are finished work: their assignment is submitted.
+            now = utcnow()
+            db.session.add(Assignment(document=document, annotator=annotator,
+                                      status="submitted", started_at=now, submitted_at=now))
+        for annotation in imported.gold:
+            db.session.add(GoldSpan(
+                document=document, start=annotation.start, end=annotation.end,
+                text=annotation.text, claimant=claimants.resolve(annotation),
+                evidence_type=annotation.evidence_type, note=annotation.note or ""))
+            summary.gold_spans += 1
+    db.session.flush()
+    if assign:
+        summary.assignments_created = assign_documents(project, assign)
+    project.touch()
+    return summary
+
+
+def _check_against_database(project: Project, documents, create_users: bool) -> None:
+    errors: list[FormatError] = []
+    taken = set(db.session.scalars(
+        select(Document.external_id).where(
+            Document.project_id == project.id,
+            Document.external_id.in_([d.external_id for d in documents]))
+    ))
+    for index, imported in enumerate(documents, start=1):
+        if imported.external_id in taken:
+            errors.append(FormatError(index, "id", f"document id {imported.external_id!r} "
+                                      "is already in this project"))
+    if not create_users:
+        names = {a.annotator for d in documents for a in d.annotations}
+        known = set(db.session.scalars(select(User.username).where(User.username.in_(names))))
+        for name in sorted(names - known):
+            errors.append(FormatError(None, "annotator", f"no user named {name!r}: create it "
+                                      "first, or import with --create-users"))
+    if errors:
+        raise ImportRefused(errors)
+
+
+def _annotator(project: Project, username: str, create: bool, summary: ImportSummary) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        if not create:
+            raise ServiceError(f"no user named {username!r}", "annotator")
+        user = User(username=username, display_name=username, password_hash=None)
+        db.session.add(user)
+        summary.users_created.append(username)
+    db.session.flush()
+    if not _is_member(project, user):
+        set_member(project, user, "annotator")
+    return user
+
+
+def _is_member(project: Project, user: User) -> bool:
+    return db.session.scalar(select(ProjectMember.id).where(
+        ProjectMember.project_id == project.id, ProjectMember.user_id == user.id)) is not None
+
+
+def _span(document: Document, annotator: User, annotation: ImportedAnnotation,
+          claimants: ClaimantResolver) -> Span:
+    return Span(document=document, annotator=annotator, start=annotation.start,
+                end=annotation.end, text=annotation.text,
+                claimant=claimants.resolve(annotation),
+                evidence_type=annotation.evidence_type, note=annotation.note or "")
+
+
+class ClaimantResolver:
+    """Finds claimants by canonical name or alias (case-insensitive); creates missing ones."""
+
+    def __init__(self, project: Project, summary: ImportSummary):
+        self.project = project
+        self.summary = summary
+        self.by_name: dict[str, Claimant] = {}
+        for claimant in db.session.scalars(
+                select(Claimant).where(Claimant.project_id == project.id)):
+            self.by_name.setdefault(claimant.name.casefold(), claimant)
+        for alias, claimant in db.session.execute(
+                select(ClaimantAlias.alias, Claimant).join(Claimant)
+                .where(Claimant.project_id == project.id)):
+            self.by_name.setdefault(alias.casefold(), claimant)
+
+    def resolve(self, annotation: ImportedAnnotation) -> Claimant:
+        key = annotation.claimant.strip().casefold()
+        claimant = self.by_name.get(key)
+        if claimant is None:
+            claimant = Claimant(project=self.project, name=annotation.claimant.strip(),
+                                type=annotation.claimant_type or "other")
+            db.session.add(claimant)
+            self.by_name[key] = claimant
+            self.summary.claimants_created.append(claimant.name)
+        return claimant
+
+
+def _as_date(value) -> dt.date | None:
+    if not value:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))

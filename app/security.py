@@ -1,0 +1,43 @@
+"""Request-wide security: CSRF for cookie sessions, security headers."""
+
+from flask import Flask, request
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import csrf
+
+
+def _uses_bearer_token() -> bool:
+    return request.headers.get("Authorization", "").startswith("Bearer ")
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def check_csrf():
+        # Cookie-authenticated requests that change state need the CSRF token; a Bearer
+        # token cannot be sent by another site's page, so token calls skip the check.
+        if not app.config.get("WTF_CSRF_ENABLED", True):
+            return None
+        if request.method in ("GET", "HEAD", "OPTIONS") or _uses_bearer_token():
+            return None
+        csrf.protect()
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    app.register_error_handler(CSRFError, _csrf_error)
+
+
+def _csrf_error(error: CSRFError):
+    from app.errors import error_response
+
+    return error_response(400, f"CSRF check failed: {error.description}", field="csrf_token")

@@ -1,0 +1,66 @@
+"""Configuration read from the environment.
+
+DATABASE_URL  SQLAlchemy URL; default: SQLite file instance/credence.db (nothing else to start).
+SECRET_KEY    signs sessions; default: generated once into instance/secret_key, never a fixed value.
+"""
+
+import os
+import pathlib
+import secrets
+
+BASE_DIR = pathlib.Path(__file__).resolve().parent
+INSTANCE_DIR = pathlib.Path(os.environ.get("CREDENCE_INSTANCE", BASE_DIR / "instance"))
+
+
+def _secret_key() -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Heroku-style URLs name the old driver; we ship psycopg 3.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'credence.db'}"
+
+
+class Config:
+    SQLALCHEMY_DATABASE_URI = None  # filled lazily in create_app so imports never touch disk
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Uploads larger than this are refused with a clear message (413 handler).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    # CSRF is checked in a before_request hook so token-authenticated API calls can skip it.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None
+    JSON_SORT_KEYS = False
+
+    @staticmethod
+    def resolve(app_config: dict) -> None:
+        if not app_config.get("SQLALCHEMY_DATABASE_URI"):
+            app_config["SQLALCHEMY_DATABASE_URI"] = _database_url()
+        if not app_config.get("SECRET_KEY"):
+            app_config["SECRET_KEY"] = _secret_key()
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-secret"  # noqa: S105 - test config only
+    WTF_CSRF_ENABLED = True
