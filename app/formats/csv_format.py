@@ -1,0 +1,130 @@
+"""CSV import: one document per row, no annotations.
+
+The first row names the columns. `title` and `text` are required; `external_id`, `url` and
+`published` are optional; any other column is kept, as text, in the document's `meta`. Column
+names are matched ignoring case and surrounding spaces. Cells may hold quoted multi-line text.
+"""
+
+import csv
+import io
+
+from app.formats.common import (
+    MAX_TITLE_LENGTH,
+    ErrorList,
+    ImportedDocument,
+    LineFields,
+    decode_utf8,
+    default_external_id,
+    duplicate_id_message,
+    read_external_id,
+    read_published,
+    read_required_string,
+    read_url,
+    refuse,
+)
+from app.scheme import Scheme
+from app.text import normalise_text
+
+REQUIRED_COLUMNS = ("title", "text")
+OPTIONAL_COLUMNS = ("external_id", "url", "published")
+
+
+def read_csv(data: bytes, scheme: Scheme | None = None) -> list[ImportedDocument]:
+    """Read a CSV file (UTF-8, optional byte-order mark); every document or none.
+
+    `scheme` is accepted for a uniform reader signature; CSV carries no annotations.
+    """
+    rows = csv.reader(io.StringIO(decode_utf8(data), newline=""), strict=True)
+    errors = ErrorList()
+    header = _read_header(rows)
+    columns = _check_header(header, errors)
+    errors.raise_if_any()
+    documents: list[ImportedDocument] = []
+    line_of_id: dict[str, int] = {}
+    while not errors.full:
+        line = rows.line_num + 1  # where the next record starts; a record may span lines
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            errors.add(rows.line_num, None, f"not valid CSV: {error}")
+            break
+        if not any(cell.strip() for cell in row):
+            continue
+        fields = LineFields(errors, line)
+        document = _read_row(fields, row, header, columns)
+        if document is None:
+            continue
+        if document.external_id in line_of_id:
+            fields.fail(
+                "external_id", duplicate_id_message(document, line_of_id[document.external_id])
+            )
+            continue
+        line_of_id[document.external_id] = line
+        documents.append(document)
+    if errors.full:
+        errors.truncated = True
+    errors.raise_if_any()
+    if not documents:
+        raise refuse(None, None, "the file has a header but no rows")
+    return documents
+
+
+def _read_header(rows) -> list[str]:
+    try:
+        for row in rows:
+            if any(cell.strip() for cell in row):
+                return row
+    except csv.Error as error:
+        raise refuse(rows.line_num, None, f"not valid CSV: {error}") from None
+    raise refuse(None, None, "the file is empty: expected a header row, then one row a document")
+
+
+def _check_header(header: list[str], errors: ErrorList) -> dict[str, int]:
+    """Map each column name (known names lower-cased) to its position, recording problems."""
+    columns: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        name = cell.strip()
+        if name.lower() in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+            name = name.lower()
+        if not name:
+            errors.add(1, f"column {position + 1}", "the header cell is empty")
+        elif name in columns:
+            errors.add(1, name, f"column {name!r} appears twice in the header")
+        else:
+            columns[name] = position
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            errors.add(1, name, f"the header has no {name!r} column (columns: {', '.join(header)})")
+    return columns
+
+
+def _read_row(
+    fields: LineFields, row: list[str], header: list[str], columns: dict[str, int]
+) -> ImportedDocument | None:
+    if len(row) != len(header):
+        fields.fail(None, f"the row has {len(row)} cells but the header has {len(header)}")
+        return None
+
+    def cell(name: str) -> str | None:
+        return row[columns[name]] if name in columns else None
+
+    external_id = fields.take(read_external_id, cell("external_id"), "external_id")
+    title = fields.take(read_required_string, cell("title"), "title", MAX_TITLE_LENGTH)
+    raw_text = fields.take(read_required_string, cell("text"), "text")
+    url = fields.take(read_url, cell("url"))
+    published = fields.take(read_published, cell("published"))
+    if not fields.ok or raw_text is None:
+        return None
+    text = normalise_text(cell("text"))
+    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    meta = {name: row[position] for name, position in columns.items() if name not in known}
+    return ImportedDocument(
+        external_id=external_id or default_external_id(text),
+        title=normalise_text(title).strip(),
+        text=text,
+        url=url,
+        published=published,
+        meta={name: value for name, value in meta.items() if value.strip()},
+    )

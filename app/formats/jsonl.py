@@ -1,0 +1,341 @@
+"""The interchange format: JSON Lines, one document (with its annotations) per line.
+
+The format is specified in docs/formats.md. Offsets are Unicode code points, i.e. Python string
+indices, into the normalised text (app.text.normalise_text).
+"""
+
+import json
+import re
+from collections.abc import Iterable
+
+from app.formats.common import (
+    MAX_ANNOTATOR_LENGTH,
+    MAX_CLAIMANT_LENGTH,
+    MAX_TITLE_LENGTH,
+    ErrorList,
+    FieldProblem,
+    ImportedAnnotation,
+    ImportedDocument,
+    LineFields,
+    decode_utf8,
+    default_external_id,
+    duplicate_id_message,
+    read_external_id,
+    read_optional_string,
+    read_published,
+    read_required_string,
+    read_url,
+    refuse,
+)
+from app.scheme import Scheme
+from app.text import OffsetError, check_offsets, normalise_text
+
+DOCUMENT_FIELDS = ("id", "title", "text", "url", "published", "meta", "annotations", "gold")
+ANNOTATION_FIELDS = (
+    "annotator",
+    "start",
+    "end",
+    "text",
+    "claimant",
+    "claimant_type",
+    "evidence_type",
+    "note",
+)
+GOLD_FIELDS = tuple(name for name in ANNOTATION_FIELDS if name != "annotator")
+
+# After json.loads a properly paired "\ud83d\ude00" escape is one character, so any surrogate
+# code point left in a string was unpaired; it cannot be stored as UTF-8.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def read_jsonl(data: bytes, scheme: Scheme) -> list[ImportedDocument]:
+    """Read a JSONL file; every document or none (ImportRefused lists the problems)."""
+    content = decode_utf8(data)
+    errors = ErrorList()
+    documents: list[ImportedDocument] = []
+    line_of_id: dict[str, int] = {}
+    saw_content = False
+    # Split on "\n" only: str.splitlines() would also split on U+2028 and U+0085, which JSON
+    # allows raw inside strings.
+    for line_number, line in enumerate(content.split("\n"), start=1):
+        if errors.full:
+            errors.truncated = True
+            break
+        if not line.strip():
+            continue
+        saw_content = True
+        fields = LineFields(errors, line_number)
+        document = _read_line(fields, line, scheme)
+        if document is None:
+            continue
+        if document.external_id in line_of_id:
+            fields.fail("id", duplicate_id_message(document, line_of_id[document.external_id]))
+            continue
+        line_of_id[document.external_id] = line_number
+        documents.append(document)
+    if not saw_content:
+        raise refuse(None, None, "the file is empty: expected one JSON document per line")
+    errors.raise_if_any()
+    return documents
+
+
+def _read_line(fields: LineFields, line: str, scheme: Scheme) -> ImportedDocument | None:
+    try:
+        value = json.loads(line, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_nan)
+    except json.JSONDecodeError as error:
+        fields.fail(None, f"not valid JSON: {error.msg} (column {error.colno})")
+        return None
+    except _DuplicateKey as duplicate:
+        fields.fail(str(duplicate), "appears twice in the same object")
+        return None
+    except _NotANumber as constant:
+        fields.fail(None, f"not valid JSON: {constant} is not a JSON number")
+        return None
+    if not isinstance(value, dict):
+        fields.fail(None, f"each line must be a JSON object, not {_json_kind(value)}")
+        return None
+    surrogate_path = _find_lone_surrogate(value, "")
+    if surrogate_path is not None:
+        message = "contains an unpaired surrogate escape (\\ud800-\\udfff), which is not text"
+        fields.fail(surrogate_path or None, message)
+        return None
+    return _read_document(fields, value, scheme)
+
+
+def _read_document(fields: LineFields, value: dict, scheme: Scheme) -> ImportedDocument | None:
+    for name in value:
+        if name not in DOCUMENT_FIELDS:
+            fields.fail(name, f"unknown field; expected one of {', '.join(DOCUMENT_FIELDS)}")
+    external_id = fields.take(read_external_id, value.get("id"))
+    title = fields.take(read_required_string, value.get("title"), "title", MAX_TITLE_LENGTH)
+    raw_text = fields.take(read_required_string, value.get("text"), "text")
+    url = fields.take(read_url, value.get("url"))
+    published = fields.take(read_published, value.get("published"))
+    meta = value.get("meta")
+    if meta is not None and not isinstance(meta, dict):
+        fields.fail("meta", "must be a JSON object")
+    annotations = _list_field(fields, value, "annotations")
+    gold = _list_field(fields, value, "gold")
+    if raw_text is None:
+        return None
+    text = normalise_text(value["text"])
+    if (annotations or gold) and text != value["text"]:
+        fields.fail("text", _not_normalised_message(value["text"], text))
+        return None
+    read = [
+        _read_annotation(fields, item, f"{name}[{index}]", text, scheme)
+        for name, items in (("annotations", annotations), ("gold", gold))
+        for index, item in enumerate(items)
+    ]
+    if not fields.ok:
+        return None
+    return ImportedDocument(
+        external_id=external_id or default_external_id(text),
+        title=normalise_text(title).strip(),
+        text=text,
+        url=url,
+        published=published,
+        meta=meta or {},
+        annotations=read[: len(annotations)],
+        gold=read[len(annotations) :],
+    )
+
+
+def _list_field(fields: LineFields, value: dict, name: str) -> list:
+    items = value.get(name)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        fields.fail(name, "must be a JSON list")
+        return []
+    return items
+
+
+def _not_normalised_message(raw: str, normalised: str) -> str:
+    first_difference = next(
+        (i for i, (a, b) in enumerate(zip(raw, normalised, strict=False)) if a != b),
+        min(len(raw), len(normalised)),
+    )
+    return (
+        "the text is not normalised (Unicode NFC, \\n line breaks), so the annotation offsets "
+        f"are ambiguous; first difference at character {first_difference}. Normalise the text "
+        "and compute the offsets on the normalised text"
+    )
+
+
+def _read_annotation(
+    fields: LineFields, item: object, where: str, text: str, scheme: Scheme
+) -> ImportedAnnotation | None:
+    is_gold = where.startswith("gold")
+    if not isinstance(item, dict):
+        fields.fail(where, f"must be a JSON object, not {_json_kind(item)}")
+        return None
+    allowed = GOLD_FIELDS if is_gold else ANNOTATION_FIELDS
+    for name in item:
+        if name == "annotator" and is_gold:
+            fields.fail(f"{where}.annotator", "gold annotations have no annotator")
+        elif name not in allowed:
+            fields.fail(f"{where}.{name}", f"unknown field; expected one of {', '.join(allowed)}")
+    annotator = None
+    if not is_gold:
+        field = f"{where}.annotator"
+        annotator = fields.take(
+            read_required_string, item.get("annotator"), field, MAX_ANNOTATOR_LENGTH
+        )
+    offsets = fields.take(_read_offsets, item, where, len(text))
+    quote = fields.take(_read_quote, item, where, text, offsets)
+    claimant = fields.take(
+        read_required_string, item.get("claimant"), f"{where}.claimant", MAX_CLAIMANT_LENGTH
+    )
+    claimant_type = fields.take(_read_claimant_type, item, where, scheme)
+    evidence_type = fields.take(_read_evidence_type, item, where, scheme)
+    note = fields.take(read_optional_string, item.get("note"), f"{where}.note")
+    required = (offsets, quote, claimant, evidence_type, note)
+    if any(value is None for value in required) or (annotator is None and not is_gold):
+        return None
+    return ImportedAnnotation(
+        annotator=annotator,
+        start=offsets[0],
+        end=offsets[1],
+        text=quote,
+        claimant=normalise_text(claimant),
+        claimant_type=claimant_type,
+        evidence_type=evidence_type,
+        note=note,
+    )
+
+
+def _read_offsets(item: dict, where: str, length: int) -> tuple[int, int]:
+    for name in ("start", "end"):
+        if item.get(name) is None:
+            raise FieldProblem(f"{where}.{name}", "is required")
+    try:
+        check_offsets(length, item["start"], item["end"])
+    except OffsetError as error:
+        raise FieldProblem(f"{where}.{error.field}", error.message) from None
+    return item["start"], item["end"]
+
+
+def _read_quote(item: dict, where: str, text: str, offsets: tuple[int, int] | None) -> str:
+    quote = item.get("text")
+    if not isinstance(quote, str) or not quote:
+        raise FieldProblem(f"{where}.text", "is required: the quoted span, text[start:end]")
+    if offsets is not None and text[offsets[0] : offsets[1]] != quote:
+        actual = text[offsets[0] : offsets[1]]
+        raise FieldProblem(
+            f"{where}.text",
+            f"{_shorten(quote)} does not match the document text at {offsets[0]}..{offsets[1]}, "
+            f"which is {_shorten(actual)} (offsets count Unicode code points)",
+        )
+    return quote
+
+
+def _read_claimant_type(item: dict, where: str, scheme: Scheme) -> str | None:
+    value = item.get("claimant_type")
+    if value is None or value == "":
+        return None
+    if value not in scheme.claimant_type_keys:
+        raise FieldProblem(
+            f"{where}.claimant_type",
+            f"{_shorten(value)} is not a claimant type of this project's scheme "
+            f"(expected one of: {', '.join(scheme.claimant_type_keys)})",
+        )
+    return value
+
+
+def _read_evidence_type(item: dict, where: str, scheme: Scheme) -> str:
+    value = item.get("evidence_type")
+    if value is None or value == "":
+        raise FieldProblem(f"{where}.evidence_type", "is required")
+    if value not in scheme.evidence_keys:
+        raise FieldProblem(
+            f"{where}.evidence_type",
+            f"{_shorten(value)} is not an evidence type of this project's scheme "
+            f"(expected one of: {', '.join(scheme.evidence_keys)})",
+        )
+    return value
+
+
+def _shorten(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+def _json_kind(value: object) -> str:
+    kinds = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return kinds.get(type(value), "a number")
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+class _NotANumber(Exception):
+    pass
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    result: dict = {}
+    for key, item in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = item
+    return result
+
+
+def _nan(constant: str) -> None:
+    # Python's json accepts NaN and Infinity, which are not JSON (RFC 8259, section 6).
+    raise _NotANumber(constant)
+
+
+def _find_lone_surrogate(value: object, path: str) -> str | None:
+    """Path of the first string holding an unpaired surrogate ("" for the line itself)."""
+    if isinstance(value, str):
+        return path if _LONE_SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        children = [(f"{path}.{key}" if path else key, key, item) for key, item in value.items()]
+    elif isinstance(value, list):
+        children = [(f"{path}[{index}]", "", item) for index, item in enumerate(value)]
+    else:
+        return None
+    for child_path, key, item in children:
+        if _LONE_SURROGATE.search(key):
+            return path  # the key itself cannot be shown, so name the object holding it
+        found = _find_lone_surrogate(item, child_path)
+        if found is not None:
+            return found
+    return None
+
+
+def write_jsonl(documents: Iterable[ImportedDocument]) -> str:
+    """The interchange JSONL for `documents`, one line each; read_jsonl reads it back unchanged."""
+    return "".join(
+        json.dumps(_document_to_dict(document), ensure_ascii=False) + "\n" for document in documents
+    )
+
+
+def _document_to_dict(document: ImportedDocument) -> dict:
+    return {
+        "id": document.external_id,
+        "title": document.title,
+        "text": document.text,
+        "url": document.url,
+        "published": document.published.isoformat() if document.published else None,
+        "meta": document.meta,
+        "annotations": [_annotation_to_dict(a) for a in document.annotations],
+        "gold": [_annotation_to_dict(a, gold=True) for a in document.gold],
+    }
+
+
+def _annotation_to_dict(annotation: ImportedAnnotation, gold: bool = False) -> dict:
+    result = {} if gold else {"annotator": annotation.annotator}
+    result.update(
+        start=annotation.start,
+        end=annotation.end,
+        text=annotation.text,
+        claimant=annotation.claimant,
+        claimant_type=annotation.claimant_type,
+        evidence_type=annotation.evidence_type,
+        note=annotation.note,
+    )
+    return result
