@@ -91,6 +91,34 @@ def require_own_span(user: User, span_id: int) -> Span:
     return span
 
 
+def require_assignment(user: User, document: Document) -> Assignment:
+    """The user's assignment to the document: only assigned annotators write spans on it.
+
+    Reviewers and managers may read every document, but spans they draw without an
+    assignment would enter the agreement figures as an extra, unplanned annotator.
+    """
+    assignment = assignment_of(user, document)
+    if assignment is None:
+        raise Denied(403, "this document is not assigned to you")
+    return assignment
+
+
+def require_changeable_span(user: User, span_id: int) -> tuple[Span, Assignment]:
+    """The user's own span and their assignment, while they are still in the project."""
+    span = require_own_span(user, span_id)
+    if role_in(user, span.document.project_id) is None:
+        raise Denied(404, "span not found")
+    return span, require_assignment(user, span.document)
+
+
+def require_annotator_view(user: User, document: Document, username: str | None) -> None:
+    """Blindness: only reviewers and managers may ask for another annotator's spans."""
+    if username is None or username == user.username:
+        return
+    if not sees_all_documents(user, document.project_id):
+        raise Denied(403, "only reviewers and managers may see another annotator's spans")
+
+
 def assignment_of(user: User, document: Document) -> Assignment | None:
     return db.session.scalar(
         select(Assignment).where(

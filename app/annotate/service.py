@@ -1,0 +1,343 @@
+"""Span operations shared by the JSON API and the annotation page. Callers commit.
+
+Permissions are decided before these functions are called (app.permissions gives the
+caller the document, the span and the assignment it may use); here live the rules about
+*what* may be written: offsets inside the text, the quoted text equal to the text at those
+offsets, evidence and claimant types from the project's scheme, read-only submitted work,
+and optimistic concurrency through `Span.version`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.models import (
+    Assignment,
+    Claimant,
+    ClaimantAlias,
+    Document,
+    Project,
+    ProjectMember,
+    Span,
+    User,
+)
+from app.models.base import utcnow
+from app.permissions import visible_spans
+from app.projects.service import ServiceError, project_scheme
+from app.text import OffsetError, check_offsets
+
+NOTE_MAX_LENGTH = 2000
+CLAIMANT_NAME_MAX_LENGTH = 300  # the width of claimants.name
+CLAIMANT_SEARCH_LIMIT = 20
+
+
+class VersionConflict(ServiceError):
+    """The span changed (or vanished) since the client read it; `current` is how it is now."""
+
+    def __init__(self, current: Span | None):
+        message = ("this span was deleted since you loaded it" if current is None else
+                   "this span has changed since you loaded it; reload and try again")
+        super().__init__(message, "version", status=409)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ClaimantChoice:
+    """Who a span's claim is attributed to: an existing claimant by id, or a name.
+
+    A name (or alias) already in the registry, compared case-insensitively, picks that
+    claimant; a new name creates a claimant of `type`.
+    """
+
+    claimant_id: int | None = None
+    name: str | None = None
+    type: str | None = None
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset()  # "leave this field as it is" in update_span
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def list_spans(viewer: User, document: Document, annotator: User | None = None) -> list[Span]:
+    """Spans of `document` that `viewer` may see, in text order (see visible_spans)."""
+    query = visible_spans(viewer, document, annotator).options(
+        joinedload(Span.claimant), joinedload(Span.annotator)
+    )
+    return list(db.session.scalars(query))
+
+
+def find_project_annotator(project: Project, username: str) -> User:
+    """A user who has (or had) work in the project, by username; 422 otherwise."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is not None:
+        member = db.session.scalar(select(ProjectMember.id).where(
+            ProjectMember.project_id == project.id, ProjectMember.user_id == user.id))
+        if member is not None or _has_assignment_in(project, user):
+            return user
+    raise ServiceError(f"no annotator named {username!r} in this project", "annotator")
+
+
+def _has_assignment_in(project: Project, user: User) -> bool:
+    return db.session.scalar(
+        select(Assignment.id).join(Document)
+        .where(Document.project_id == project.id, Assignment.annotator_id == user.id)
+        .limit(1)
+    ) is not None
+
+
+# --- writing spans -----------------------------------------------------------------------
+
+
+def create_span(assignment: Assignment, *, start: int, end: int, text: str,
+                evidence_type: str, claimant: ClaimantChoice, note: str = "") -> Span:
+    """A new span by the assignment's annotator; the first one starts the assignment."""
+    _require_writable(assignment)
+    document = assignment.document
+    _check_quote(document, start, end, text)
+    project = document.project
+    _check_evidence_type(project, evidence_type)
+    _check_note(note)
+    span = Span(document=document, annotator_id=assignment.annotator_id, start=start,
+                end=end, text=text, evidence_type=evidence_type, note=note,
+                claimant=resolve_claimant(project, claimant))
+    db.session.add(span)
+    _record_change(assignment, project)
+    db.session.flush()
+    return span
+
+
+def update_span(span: Span, assignment: Assignment, *, version: int,
+                start=UNSET, end=UNSET, text=UNSET, evidence_type=UNSET,
+                claimant=UNSET, note=UNSET) -> Span:
+    """Change the given fields of `span`, read by the client at `version`.
+
+    Moving a span needs its new `text` too: the client proves it quotes what it means to.
+    """
+    _require_writable(assignment)
+    if span.version != version:
+        raise VersionConflict(span)
+    document = span.document
+    project = document.project
+    if start is not UNSET or end is not UNSET or text is not UNSET:
+        if text is UNSET:
+            raise ServiceError("text is required when start or end change", "text")
+        new_start = span.start if start is UNSET else start
+        new_end = span.end if end is UNSET else end
+        _check_quote(document, new_start, new_end, text)
+        span.start, span.end, span.text = new_start, new_end, text
+    if evidence_type is not UNSET:
+        _check_evidence_type(project, evidence_type)
+        span.evidence_type = evidence_type
+    if note is not UNSET:
+        _check_note(note)
+        span.note = note
+    if claimant is not UNSET:
+        span.claimant = resolve_claimant(project, claimant)
+    if db.session.is_modified(span):
+        _record_change(assignment, project)
+        _flush_or_conflict(span)
+    return span
+
+
+def delete_span(span: Span, assignment: Assignment) -> None:
+    _require_writable(assignment)
+    _record_change(assignment, span.document.project)
+    db.session.delete(span)
+    _flush_or_conflict(span)
+
+
+def _flush_or_conflict(span: Span) -> None:
+    # The ORM adds "WHERE version = <read>" to the UPDATE/DELETE; no row means someone
+    # else wrote the span between our read and our write.
+    span_id = span.id
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise VersionConflict(db.session.get(Span, span_id)) from None
+
+
+def _require_writable(assignment: Assignment) -> None:
+    if assignment.status == "submitted":
+        raise ServiceError("this document is submitted and read-only; a manager can reopen it",
+                           None, status=409)
+
+
+def _record_change(assignment: Assignment, project: Project) -> None:
+    if assignment.status == "assigned":
+        assignment.status = "in_progress"
+        assignment.started_at = assignment.started_at or utcnow()
+    project.touch()  # agreement caches key on changed_at
+
+
+def _check_quote(document: Document, start: object, end: object, text: object) -> None:
+    try:
+        check_offsets(len(document.text), start, end)
+    except OffsetError as error:
+        raise ServiceError(error.message, error.field) from None
+    if not isinstance(text, str):
+        raise ServiceError("text must be a string", "text")
+    if document.text[start:end] != text:
+        raise ServiceError(
+            f"text does not match the document at {start}..{end} (offsets count Unicode "
+            "code points)", "text")
+
+
+def _check_evidence_type(project: Project, evidence_type: object) -> None:
+    keys = project_scheme(project).evidence_keys
+    if evidence_type not in keys:
+        raise ServiceError(
+            f"unknown evidence type {evidence_type!r}; the scheme has {', '.join(keys)}",
+            "evidence_type")
+
+
+def _check_note(note: object) -> None:
+    if not isinstance(note, str):
+        raise ServiceError("note must be a string", "note")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ServiceError(f"the note is longer than {NOTE_MAX_LENGTH} characters", "note")
+
+
+# --- claimants ---------------------------------------------------------------------------
+
+
+def resolve_claimant(project: Project, choice: ClaimantChoice) -> Claimant:
+    """The claimant `choice` names; a new name with a scheme type creates one."""
+    if choice.claimant_id is not None:
+        claimant = db.session.get(Claimant, choice.claimant_id)
+        if claimant is None or claimant.project_id != project.id:
+            raise ServiceError(f"no claimant with id {choice.claimant_id} in this project",
+                               "claimant_id")
+        return claimant
+    name = (choice.name or "").strip()
+    if not name:
+        raise ServiceError("the claimant needs a name", "claimant.name")
+    if len(name) > CLAIMANT_NAME_MAX_LENGTH:
+        raise ServiceError(f"the claimant name is longer than {CLAIMANT_NAME_MAX_LENGTH} "
+                           "characters", "claimant.name")
+    type_keys = project_scheme(project).claimant_type_keys
+    if choice.type is not None and choice.type not in type_keys:
+        raise ServiceError(f"unknown claimant type {choice.type!r}; the scheme has "
+                           f"{', '.join(type_keys)}", "claimant.type")
+    claimant = find_claimant(project, name)
+    if claimant is not None:
+        return claimant
+    if choice.type is None:
+        raise ServiceError(f"{name!r} is not in the registry yet: give its type to add it",
+                           "claimant.type")
+    claimant = Claimant(project_id=project.id, name=name, type=choice.type)
+    db.session.add(claimant)
+    return claimant
+
+
+def find_claimant(project: Project, name: str) -> Claimant | None:
+    """The claimant whose name, else alias, equals `name` ignoring case, if any."""
+    # Compared in Python: SQLite's lower() folds ASCII only, and registries are small.
+    wanted = name.strip().casefold()
+    by_name = db.session.execute(
+        select(Claimant.id, Claimant.name).where(Claimant.project_id == project.id)
+    )
+    for claimant_id, claimant_name in by_name:
+        if claimant_name.casefold() == wanted:
+            return db.session.get(Claimant, claimant_id)
+    by_alias = db.session.execute(
+        select(ClaimantAlias.claimant_id, ClaimantAlias.alias).join(Claimant)
+        .where(Claimant.project_id == project.id).order_by(ClaimantAlias.id)
+    )
+    for claimant_id, alias in by_alias:
+        if alias.casefold() == wanted:
+            return db.session.get(Claimant, claimant_id)
+    return None
+
+
+@dataclass(frozen=True)
+class ClaimantMatch:
+    claimant: Claimant
+    matched: str  # the name or alias that matched the query
+
+
+def search_claimants(project: Project, query: str,
+                     limit: int = CLAIMANT_SEARCH_LIMIT) -> list[ClaimantMatch]:
+    """Autocomplete over names and aliases, case-insensitive.
+
+    Prefix matches come before substring matches, a name before an alias, then by name.
+    An empty query lists the registry by name.
+    """
+    wanted = query.strip().casefold()
+    claimants = db.session.scalars(
+        select(Claimant).where(Claimant.project_id == project.id)
+        .options(joinedload(Claimant.aliases)).order_by(Claimant.name)
+    ).unique()
+    ranked = []
+    for claimant in claimants:
+        best = _best_match(wanted, claimant)
+        if best is not None:
+            rank, matched = best
+            ranked.append((rank, claimant.name.casefold(), claimant.id, matched, claimant))
+    ranked.sort(key=lambda row: row[:3])
+    return [ClaimantMatch(row[4], row[3]) for row in ranked[:limit]]
+
+
+def _best_match(wanted: str, claimant: Claimant) -> tuple[int, str] | None:
+    # Rank 0/1: prefix of the name/an alias; 2/3: substring of the name/an alias.
+    candidates = [(0, claimant.name)] + [(1, alias.alias) for alias in claimant.aliases]
+    best = None
+    for kind, label in candidates:
+        folded = label.casefold()
+        if folded.startswith(wanted):
+            rank = kind
+        elif wanted in folded:
+            rank = 2 + kind
+        else:
+            continue
+        if best is None or rank < best[0]:
+            best = (rank, label)
+    return best
+
+
+# --- assignments -------------------------------------------------------------------------
+
+
+def submit_assignment(assignment: Assignment) -> Assignment:
+    """Finish the annotator's work on the document; it becomes read-only."""
+    if assignment.status == "submitted":
+        raise ServiceError("this document is already submitted", None, status=409)
+    now = utcnow()
+    assignment.status = "submitted"
+    assignment.started_at = assignment.started_at or now
+    assignment.submitted_at = now
+    assignment.document.project.touch()
+    db.session.flush()
+    return assignment
+
+
+def reopen_assignment(document: Document, username: object) -> Assignment:
+    """Make an annotator's submitted work on `document` editable again (a manager's call)."""
+    if not isinstance(username, str) or not username.strip():
+        raise ServiceError("give the annotator's username", "annotator")
+    assignment = db.session.scalar(
+        select(Assignment).join(User, User.id == Assignment.annotator_id)
+        .where(Assignment.document_id == document.id, User.username == username.strip())
+    )
+    if assignment is None:
+        raise ServiceError(f"{username!r} has no assignment for this document", "annotator")
+    if assignment.status != "submitted":
+        raise ServiceError(f"{username!r} has not submitted this document", "annotator",
+                           status=409)
+    assignment.status = "in_progress"
+    assignment.submitted_at = None
+    document.project.touch()
+    db.session.flush()
+    return assignment

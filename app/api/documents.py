@@ -1,0 +1,62 @@
+"""Documents: the list for a project, one document's text, submitting and reopening."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.annotate.service import reopen_assignment, submit_assignment
+from app.api.json_input import read_json_object, refuse_unknown_fields
+from app.api.routes import bp
+from app.api.serialise import document_json, document_summary_json
+from app.extensions import db
+from app.models import Assignment, Document
+from app.permissions import (
+    assignment_of,
+    require_assignment,
+    require_document,
+    require_project,
+    visible_documents,
+)
+from app.projects.service import ServiceError
+
+
+@bp.get("/projects/<int:project_id>/documents")
+def list_documents(project_id: int):
+    project = require_project(current_user, project_id)
+    documents = db.session.scalars(visible_documents(current_user, project)).all()
+    my_status = dict(db.session.execute(
+        select(Assignment.document_id, Assignment.status).join(Document)
+        .where(Document.project_id == project.id, Assignment.annotator_id == current_user.id)
+    ).all())
+    return jsonify([document_summary_json(d, my_status.get(d.id)) for d in documents])
+
+
+@bp.get("/documents/<int:document_id>")
+def get_document(document_id: int):
+    document = require_document(current_user, document_id)
+    assignment = assignment_of(current_user, document)
+    return jsonify(document_json(document, assignment.status if assignment else None))
+
+
+@bp.post("/documents/<int:document_id>/submit")
+def submit_document(document_id: int):
+    document = require_document(current_user, document_id)
+    assignment = require_assignment(current_user, document)
+    refuse_unknown_fields(read_json_object(allow_empty=True), set())
+    submit_assignment(assignment)
+    db.session.commit()
+    return jsonify({"status": assignment.status})
+
+
+@bp.post("/documents/<int:document_id>/reopen")
+def reopen_document(document_id: int):
+    document = require_document(current_user, document_id, minimum="manager")
+    data = read_json_object()
+    refuse_unknown_fields(data, {"annotator"})
+    if "annotator" not in data:
+        raise ServiceError("annotator (a username) is required", "annotator")
+    assignment = reopen_assignment(document, data["annotator"])
+    db.session.commit()
+    return jsonify({"status": assignment.status})

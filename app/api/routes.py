@@ -1,0 +1,52 @@
+"""The /api/v1 blueprint: login for every route, JSON errors, one module per resource.
+
+Errors are `{"error": message, "field": name}` (field when one input is at fault). Every
+refused request rolls the session back, so nothing it touched is stored.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask_login import current_user
+
+from app.annotate.service import VersionConflict
+from app.api.serialise import span_json
+from app.extensions import db, login_manager
+from app.permissions import Denied
+from app.projects.service import ServiceError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def json_error(status: int, message: str, field: str | None = None, **extra):
+    body = {"error": message}
+    if field:
+        body["field"] = field
+    body.update(extra)
+    return jsonify(body), status
+
+
+@bp.before_request
+def require_login():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+@bp.errorhandler(Denied)
+def denied(error: Denied):
+    db.session.rollback()
+    return json_error(error.status, error.message)
+
+
+@bp.errorhandler(ServiceError)
+def refused(error: ServiceError):
+    db.session.rollback()
+    if isinstance(error, VersionConflict):
+        current = span_json(error.current) if error.current is not None else None
+        return json_error(error.status, error.message, error.field, current=current)
+    return json_error(error.status, error.message, error.field)
+
+
+# The resource modules add their routes to `bp`; imported last because they import it.
+from app.api import claimants, documents, projects, spans  # noqa: E402, F401

@@ -1,0 +1,65 @@
+"""Models to the JSON shapes of docs/api.md."""
+
+from __future__ import annotations
+
+from app.annotate.service import ClaimantMatch
+from app.models import Document, Project, Span
+from app.projects.service import project_scheme
+
+
+def project_summary_json(project: Project, role: str | None) -> dict:
+    return {"id": project.id, "name": project.name, "role": role}
+
+
+def project_json(project: Project, role: str | None) -> dict:
+    return {
+        **project_summary_json(project, role),
+        "scheme": project_scheme(project).to_dict(),
+        "snap_to_words": project.snap_to_words,
+        "guidelines": project.guidelines,
+    }
+
+
+def document_summary_json(document: Document, status: str | None) -> dict:
+    return {"id": document.id, "external_id": document.external_id, "title": document.title,
+            "status": status}
+
+
+def document_json(document: Document, status: str | None) -> dict:
+    return {
+        "id": document.id,
+        "project_id": document.project_id,
+        "external_id": document.external_id,
+        "title": document.title,
+        "url": document.url,
+        "published": document.published.isoformat() if document.published else None,
+        "text": document.text,
+        "length": len(document.text),  # in code points, the unit of every offset
+        "status": status,
+    }
+
+
+def span_json(span: Span) -> dict:
+    claimant = span.claimant
+    return {
+        "id": span.id,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "claimant": {"id": claimant.id, "name": claimant.name, "type": claimant.type},
+        "evidence_type": span.evidence_type,
+        "note": span.note,
+        "version": span.version,
+        "annotator": span.annotator.username,
+    }
+
+
+def claimant_match_json(match: ClaimantMatch) -> dict:
+    claimant = match.claimant
+    return {
+        "id": claimant.id,
+        "name": claimant.name,
+        "type": claimant.type,
+        "aliases": [alias.alias for alias in claimant.aliases],
+        "matched": match.matched,
+    }
