@@ -36,8 +36,8 @@ def read_csv(data: bytes, scheme: Scheme | None = None) -> list[ImportedDocument
     """
     rows = csv.reader(io.StringIO(decode_utf8(data), newline=""), strict=True)
     errors = ErrorList()
-    header = _read_header(rows)
-    columns = _check_header(header, errors)
+    header, header_line = _read_header(rows)
+    columns = _check_header(header, header_line, errors)
     errors.raise_if_any()
     documents: list[ImportedDocument] = []
     line_of_id: dict[str, int] = {}
@@ -71,17 +71,20 @@ def read_csv(data: bytes, scheme: Scheme | None = None) -> list[ImportedDocument
     return documents
 
 
-def _read_header(rows) -> list[str]:
+def _read_header(rows) -> tuple[list[str], int]:
+    """The first non-blank row and the line it starts on."""
     try:
+        start = 1
         for row in rows:
             if any(cell.strip() for cell in row):
-                return row
+                return row, start
+            start = rows.line_num + 1
     except csv.Error as error:
         raise refuse(rows.line_num, None, f"not valid CSV: {error}") from None
     raise refuse(None, None, "the file is empty: expected a header row, then one row a document")
 
 
-def _check_header(header: list[str], errors: ErrorList) -> dict[str, int]:
+def _check_header(header: list[str], line: int, errors: ErrorList) -> dict[str, int]:
     """Map each column name (known names lower-cased) to its position, recording problems."""
     columns: dict[str, int] = {}
     for position, cell in enumerate(header):
@@ -89,14 +92,15 @@ def _check_header(header: list[str], errors: ErrorList) -> dict[str, int]:
         if name.lower() in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
             name = name.lower()
         if not name:
-            errors.add(1, f"column {position + 1}", "the header cell is empty")
+            errors.add(line, f"column {position + 1}", "the header cell is empty")
         elif name in columns:
-            errors.add(1, name, f"column {name!r} appears twice in the header")
+            errors.add(line, name, f"column {name!r} appears twice in the header")
         else:
             columns[name] = position
     for name in REQUIRED_COLUMNS:
         if name not in columns:
-            errors.add(1, name, f"the header has no {name!r} column (columns: {', '.join(header)})")
+            message = f"the header has no {name!r} column (columns: {', '.join(header)})"
+            errors.add(line, name, message)
     return columns
 
 

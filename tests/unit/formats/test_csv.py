@@ -71,6 +71,10 @@ def test_header_must_name_title_and_text():
     assert refusal(read_csv, csv_bytes("headline,body\nA,B\n")) == [(1, "title"), (1, "text")]
 
 
+def test_header_errors_name_the_line_the_header_is_on():
+    assert refusal(read_csv, csv_bytes("\n\r\nheadline,text\nA,B\n")) == [(3, "title")]
+
+
 def test_header_with_duplicate_or_empty_names_is_refused():
     assert refusal(read_csv, csv_bytes("title,text,Title\nA,B,C\n")) == [(1, "title")]
     assert refusal(read_csv, csv_bytes("title,,text\nA,B,C\n")) == [(1, "column 2")]
