@@ -142,19 +142,24 @@ def _collect_units(
     rows = list(segments)
     if not rows:
         return None
-    names, starts, ends, labels = zip(*rows, strict=True)
+    if set(map(len, rows)) != {4}:
+        raise ValueError("segments must be (annotator, start, end, category) tuples")
+    # Column by column: much faster than zip(*rows) on a million rows.
     try:
-        annotator = np.array([annotator_index[name] for name in names], dtype=np.int64)
+        annotator = np.fromiter(map(annotator_index.__getitem__, (row[0] for row in rows)), int)
     except KeyError as missing:
         raise ValueError(f"segment annotator {missing.args[0]!r} is not in annotators") from None
-    category_index: dict[str, int] = {}
-    category = np.array([category_index.setdefault(c, len(category_index)) for c in labels])
-    start = _integer_array(starts, "start")
-    end = _integer_array(ends, "end")
+    start = _integer_array([row[1] for row in rows], "start")
+    end = _integer_array([row[2] for row in rows], "end")
     _check_bounds(length, start, end)
-    order = np.lexsort((-end, start, annotator, category))
-    category, annotator, start, end = category[order], annotator[order], start[order], end[order]
-    keep = _drop_overlapping_units(length, category * len(annotator_index) + annotator, start, end)
+    labels = [row[3] for row in rows]
+    category_index = {label: i for i, label in enumerate(dict.fromkeys(labels))}
+    category = np.fromiter(map(category_index.__getitem__, labels), int)
+    group = category * len(annotator_index) + annotator
+    order = np.lexsort((-end, group * (length + 1) + start))
+    group, category, annotator = group[order], category[order], annotator[order]
+    start, end = start[order], end[order]
+    keep = _drop_overlapping_units(length, group, start, end)
     return _Units(
         length=length,
         annotator_count=len(annotator_index),
@@ -166,7 +171,7 @@ def _collect_units(
     )
 
 
-def _integer_array(values: tuple, name: str) -> np.ndarray:
+def _integer_array(values: list, name: str) -> np.ndarray:
     array = np.array(values)
     if array.dtype.kind not in "iu":
         raise ValueError(f"segment {name} offsets must be integers")
