@@ -43,7 +43,7 @@ class ImportSummary:
 def import_file(project: Project, filename: str, data: bytes, *, assign: int | None = None,
                 create_users: bool = False) -> ImportSummary:
     documents = read_any(filename, data, project_scheme(project))
-    _check_against_database(project, documents, create_users)
+    _check_against_database(project, filename, documents, create_users)
     summary = ImportSummary()
     claimants = ClaimantResolver(project, summary)
     users: dict[str, User] = {}
@@ -79,17 +79,19 @@ def import_file(project: Project, filename: str, data: bytes, *, assign: int | N
     return summary
 
 
-def _check_against_database(project: Project, documents, create_users: bool) -> None:
+def _check_against_database(project: Project, filename: str, documents,
+                            create_users: bool) -> None:
     errors: list[FormatError] = []
     taken = set(db.session.scalars(
         select(Document.external_id).where(
             Document.project_id == project.id,
             Document.external_id.in_([d.external_id for d in documents]))
     ))
-    for index, imported in enumerate(documents, start=1):
+    for imported in documents:
         if imported.external_id in taken:
-            errors.append(FormatError(index, "id", f"document id {imported.external_id!r} "
-                                      "is already in this project"))
+            # The readers do not keep source line numbers per document; the id names it.
+            errors.append(FormatError(None, "id", f"document id {imported.external_id!r} "
+                                      "is already in this project", file=filename))
     if not create_users:
         names = {a.annotator for d in documents for a in d.annotations}
         known = set(db.session.scalars(select(User.username).where(User.username.in_(names))))
