@@ -3,8 +3,8 @@
 Sources:
 - Krippendorff, K. (1995). On the reliability of unitizing contiguous data.
   Sociological Methodology 25:47-76 (definition of alpha_U and the worked example, p. 57).
-- Krippendorff, K. (2004). Content Analysis, 2nd ed., section 12.x (the same measure, with
-  the corrected expected-disagreement formula and the example on p. 254).
+- Krippendorff, K. (2004). Content Analysis, 2nd ed. (the measure restated; DKPro follows its
+  form of the expected disagreement; worked example on p. 254).
 - DKPro Agreement 2.3.1, class KrippendorffAlphaUnitizingAgreement: the figure INCEpTION
   reports. We match its per-category observed and expected disagreement and its overall value.
 - INCEpTION, KrippendorffAlphaUnitizingAgreementMeasure: how overlapping spans of one
