@@ -120,7 +120,8 @@ def _disagreements(units: _Units) -> dict[str, CategoryDisagreement]:
 
 def _alpha(observed: float, expected: float) -> float | None:
     # D_e == 0 only when every annotator tiles the whole continuum with length-1 units of the
-    # category: nothing can be told apart, so alpha_U is undefined (DKPro would say 0.0 here).
+    # category: nothing could have differed, so alpha_U is undefined (DKPro says 0.0 for the
+    # category and 1.0 overall).
     if expected == 0.0:
         return None
     return 1.0 - observed / expected
@@ -136,6 +137,7 @@ def _collect_units(
     """Validate the input and return the sorted, overlap-free units; None when there are none."""
     if isinstance(length, bool) or not isinstance(length, int | np.integer) or length < 0:
         raise ValueError(f"length must be a non-negative integer, got {length!r}")
+    length = int(length)
     annotator_index = {name: i for i, name in enumerate(annotators)}
     if len(annotator_index) != len(annotators):
         raise ValueError("annotators must not repeat a name")
@@ -146,7 +148,8 @@ def _collect_units(
         raise ValueError("segments must be (annotator, start, end, category) tuples")
     # Column by column: much faster than zip(*rows) on a million rows.
     try:
-        annotator = np.fromiter(map(annotator_index.__getitem__, (row[0] for row in rows)), int)
+        names = (row[0] for row in rows)
+        annotator = np.fromiter(map(annotator_index.__getitem__, names), np.int64)
     except KeyError as missing:
         raise ValueError(f"segment annotator {missing.args[0]!r} is not in annotators") from None
     start = _integer_array([row[1] for row in rows], "start")
@@ -154,7 +157,7 @@ def _collect_units(
     _check_bounds(length, start, end)
     labels = [row[3] for row in rows]
     category_index = {label: i for i, label in enumerate(dict.fromkeys(labels))}
-    category = np.fromiter(map(category_index.__getitem__, labels), int)
+    category = np.fromiter(map(category_index.__getitem__, labels), np.int64)
     group = category * len(annotator_index) + annotator
     order = np.lexsort((-end, group * (length + 1) + start))
     group, category, annotator = group[order], category[order], annotator[order]
