@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import utcnow
+
+if TYPE_CHECKING:
+    from app.models.projects import Project
 
 
 class Claimant(db.Model):
@@ -25,6 +29,7 @@ class Claimant(db.Model):
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    project: Mapped[Project] = relationship()
     affiliation: Mapped[Claimant | None] = relationship(remote_side=[id])
     aliases: Mapped[list[ClaimantAlias]] = relationship(
         back_populates="claimant",
