@@ -46,9 +46,11 @@ class Span(db.Model):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)  # copy of document.text[start:end]
-    # RESTRICT: a claimant in use cannot vanish from under annotations (merge it instead).
+    # A claimant in use cannot vanish from under annotations (merge it instead). Checked at
+    # COMMIT, not at once like RESTRICT: deleting a project deletes its claimants and, by
+    # another cascade path, its spans; an immediate check can run before the spans are gone.
     claimant_id: Mapped[int] = mapped_column(
-        ForeignKey("claimants.id", ondelete="RESTRICT"), index=True
+        ForeignKey("claimants.id", deferrable=True, initially="DEFERRED"), index=True
     )
     evidence_type: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -91,7 +93,8 @@ class GoldSpan(db.Model):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
-    claimant_id: Mapped[int] = mapped_column(ForeignKey("claimants.id", ondelete="RESTRICT"))
+    claimant_id: Mapped[int] = mapped_column(  # checked at COMMIT, as for Span.claimant_id
+        ForeignKey("claimants.id", deferrable=True, initially="DEFERRED"))
     evidence_type: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
