@@ -1,0 +1,1 @@
+"""Agreement statistics in front of users: the dashboard, its JSON API route and the CLI."""

@@ -1,0 +1,90 @@
+"""`flask agreement PROJECT`: the agreement report in the terminal.
+
+`--json` prints the very report the API returns (same service call, same options); without it,
+a readable summary: headline figures, the table by evidence type, the worst documents.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from app.agreement_views import presentation
+from app.agreement_views.service import agreement_report, options_from_args
+from app.cli import fail, find_project
+from app.projects.service import ServiceError
+
+WORST_DOCUMENTS = 10
+
+
+@click.command("agreement")
+@click.argument("project_name", metavar="PROJECT")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (as the API).")
+@click.option("--mode", default="overlap", show_default=True,
+              help="How spans are matched into units: overlap or exact.")
+@click.option("--annotators", default="", help="Comma-separated usernames (default: everyone).")
+@click.option("--include-unsubmitted", is_flag=True, help="Count work not yet submitted.")
+def agreement_command(project_name: str, as_json: bool, mode: str, annotators: str,
+                      include_unsubmitted: bool) -> None:
+    """Inter-annotator agreement of a project (by name or id)."""
+    project = find_project(project_name)
+    try:
+        options = options_from_args({"mode": mode, "annotators": annotators,
+                                     "include_unsubmitted": "1" if include_unsubmitted else ""})
+        report = agreement_report(project, options)
+    except ServiceError as error:
+        fail(f"{error.field}: {error.message}" if error.field else error.message)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False))
+        return
+    click.echo(text_report(project.name, report))
+
+
+def text_report(project_name: str, report: dict) -> str:
+    from app.agreement import interpret_alpha
+
+    annotators = report.get("annotators") or []
+    lines = [f"Agreement in {project_name} ({report.get('mode')} matching)",
+             f"{report.get('documents')} documents, {len(annotators)} annotators "
+             f"({', '.join(annotators) or 'none'}), {report.get('units')} units", ""]
+    if len(annotators) < 2:
+        lines += ["Not enough data: agreement needs two annotators who submitted the same "
+                  "document. Undefined figures are shown as '-'.", ""]
+    rows = [[h.label, h.value, h.interval,
+             f"{h.band_text} ({h.band_range})" if h.band_range else h.band_text]
+            for h in presentation.headlines(report, interpret_alpha)]
+    lines += table(["Figure", "Value", "Interval", "Reading"], rows) + [""]
+    evidence = presentation.keyed_table(report.get("per_evidence_type") or {})
+    if evidence["rows"]:
+        lines += ["By evidence type"]
+        lines += table(["Evidence type"] + evidence["columns"],
+                       [[row["key"]] + row["cells"] for row in evidence["rows"]]) + [""]
+    documents = (report.get("per_document") or [])[:WORST_DOCUMENTS]
+    if documents:
+        lines += [f"Worst documents (up to {WORST_DOCUMENTS})"]
+        lines += table(
+            ["Document", "Units", "Evidence α", "Claimant α", "F1 overlap", "α_U"],
+            [[_cut(d.get("title") or str(d.get("document")), 40),
+              presentation.figure(d.get("units"), 0),
+              presentation.figure(d.get("evidence_type_alpha")),
+              presentation.figure(d.get("claimant_alpha")),
+              presentation.figure(d.get("f1_overlap")),
+              presentation.figure(d.get("unitizing_alpha"))] for d in documents])
+    return "\n".join(lines).replace("—", "-")
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Plain columns: the first left-aligned, the others right-aligned."""
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        first = str(cells[0]).ljust(widths[0])
+        return "  ".join([first] + [str(c).rjust(w) for c, w in zip(cells[1:], widths[1:],
+                                                                      strict=True)]).rstrip()
+
+    return [line(header), "  ".join("-" * w for w in widths)] + [line(row) for row in rows]
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,81 @@
+"""The agreement dashboard, its JSON twin under /api/v1, and the in-app help page.
+
+Both routes call the same service (`agreement_report`); the CLI does too. Reviewers and
+managers only: annotators must not see each other's work (blindness).
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_login import login_required
+
+from app.agreement_views import presentation
+from app.agreement_views.service import (
+    AgreementOptions,
+    agreement_report,
+    known_annotator_names,
+    options_from_args,
+)
+from app.errors import error_response
+from app.models import Project
+from app.permissions import project_role_required
+from app.projects.service import ServiceError
+
+bp = Blueprint("agreement_views", __name__)
+
+HELP_FILE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "agreement-dashboard.md"
+
+
+@bp.route("/projects/<int:project_id>/agreement")
+@project_role_required("reviewer")
+def dashboard(project: Project):
+    options = AgreementOptions()
+    try:
+        options = options_from_args(request.args)
+        report = agreement_report(project, options)
+    except ServiceError as error:
+        return _render_dashboard(project, options, None, error), error.status
+    return _render_dashboard(project, options, report, None)
+
+
+@bp.route("/api/v1/projects/<int:project_id>/agreement")
+@project_role_required("reviewer")
+def api_report(project: Project):
+    try:
+        report = agreement_report(project, options_from_args(request.args))
+    except ServiceError as error:
+        return error_response(error.status, error.message, error.field)
+    return jsonify(report)
+
+
+@bp.route("/help/agreement")
+@login_required
+def help_page():
+    text = HELP_FILE.read_text(encoding="utf-8") if HELP_FILE.is_file() else ""
+    return render_template("agreement/help.html", text=text)
+
+
+def _render_dashboard(project: Project, options: AgreementOptions, report: dict | None,
+                      error: ServiceError | None) -> str:
+    from app.agreement import interpret_alpha
+
+    link_exists = current_app.view_functions.__contains__
+    names = presentation.evidence_names(project)
+    context = {"project": project, "options": options, "error": error, "report": report,
+               "candidates": known_annotator_names(project),
+               "thresholds": (presentation.RELIABLE, presentation.TENTATIVE)}
+    if report is not None:
+        context.update(
+            headlines=presentation.headlines(report, interpret_alpha),
+            label_details=presentation.label_details(report),
+            heatmap=presentation.heatmap(report),
+            evidence_table=presentation.keyed_table(report.get("per_evidence_type") or {},
+                                                    names),
+            annotator_table=presentation.keyed_table(report.get("per_annotator") or {}),
+            documents=presentation.document_rows(report, project, link_exists),
+            disagreements=presentation.disagreement_rows(report),
+            confusions=presentation.confusion_tables(report, names),
+        )
+    return render_template("agreement/dashboard.html", **context)

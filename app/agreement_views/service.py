@@ -1,0 +1,230 @@
+"""Agreement reports for the dashboard, the API and the CLI: one service, so one set of rules.
+
+`agreement_report(project, options)` loads the project's annotations into the pure package's
+`DocumentAnnotations`, calls `app.agreement.build_report` and caches the result.
+
+Whose work counts: by default the annotators of a document are those whose assignment to it is
+*submitted*, including those who submitted no spans (an empty submission says "nothing to mark
+here", which is a judgement other annotators can disagree with). Spans of unfinished work are
+left out, since they may still change. `include_unsubmitted` counts every assignment.
+
+Caching: an in-process LRU per Flask app (`app.extensions`). The key holds the project's
+`changed_at` (bumped by `project.touch()` on every change to its annotations) and a fingerprint
+of its assignments (so a submission counts even if the code that recorded it forgot to touch),
+so a stale report is never served: every request reads those two values from the database.
+With several worker processes each worker has its own cache; each computes a report once per
+change and all agree, since every one of them reads the key from the shared database.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import and_, func, or_, select
+
+from app.extensions import db
+from app.models import Assignment, Document, Project, ProjectMember, Span, User
+from app.projects.service import ServiceError
+
+MODES = ("overlap", "exact")
+CACHE_CAPACITY = 32  # reports kept per app; one report is small (a few kB per 100 documents)
+DEFAULT_BOOTSTRAP_DRAWS = 1000
+_TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class AgreementOptions:
+    mode: str = "overlap"
+    annotators: tuple[str, ...] | None = None  # None: everyone whose work counts
+    documents: tuple[int, ...] | None = None  # None: every document of the project
+    include_unsubmitted: bool = False
+
+
+def options_from_args(args: Mapping) -> AgreementOptions:
+    """Parse query parameters (a request's `args`, or a plain dict from the CLI).
+
+    `annotators` and `documents` accept comma-separated lists, repeated parameters, or both.
+    """
+    mode = (args.get("mode") or "overlap").strip()
+    if mode not in MODES:
+        raise ServiceError(f"unknown mode {mode!r}: use overlap or exact", "mode")
+    annotators = _list_argument(args, "annotators")
+    documents = None
+    document_words = _list_argument(args, "documents")
+    if document_words is not None:
+        if not all(word.isdigit() for word in document_words):
+            raise ServiceError("documents must be document ids (whole numbers)", "documents")
+        documents = tuple(sorted({int(word) for word in document_words}))
+    include = str(args.get("include_unsubmitted") or "").strip().lower() in _TRUE_WORDS
+    return AgreementOptions(mode, annotators, documents, include)
+
+
+def _list_argument(args: Mapping, name: str) -> tuple[str, ...] | None:
+    values = args.getlist(name) if hasattr(args, "getlist") else _as_list(args.get(name))
+    words = {word.strip() for value in values for word in str(value).split(",")}
+    words.discard("")
+    return tuple(sorted(words)) if words else None
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def check_options(project: Project, options: AgreementOptions) -> None:
+    """Refuse annotators and documents the project does not have (422, naming the field)."""
+    if options.mode not in MODES:
+        raise ServiceError(f"unknown mode {options.mode!r}: use overlap or exact", "mode")
+    if options.annotators:
+        unknown = sorted(set(options.annotators) - set(known_annotator_names(project)))
+        if unknown:
+            raise ServiceError("not annotators of this project: " + ", ".join(unknown),
+                               "annotators")
+    if options.documents:
+        found = set(db.session.scalars(select(Document.id).where(
+            Document.project_id == project.id, Document.id.in_(options.documents))))
+        missing = sorted(set(options.documents) - found)
+        if missing:
+            raise ServiceError("no such documents in this project: "
+                               + ", ".join(str(d) for d in missing), "documents")
+
+
+def known_annotator_names(project: Project) -> list[str]:
+    """Members with the annotator role and anyone assigned a document of the project."""
+    assigned = select(Assignment.annotator_id).join(Document).where(
+        Document.project_id == project.id)
+    members = select(ProjectMember.user_id).where(
+        ProjectMember.project_id == project.id, ProjectMember.role == "annotator")
+    return list(db.session.scalars(
+        select(User.username).where(or_(User.id.in_(assigned), User.id.in_(members)))
+        .order_by(User.username)))
+
+
+def counted_annotator_names(project: Project, include_unsubmitted: bool = False) -> list[str]:
+    """Annotators with work that counts (a submitted assignment, unless told otherwise)."""
+    query = (select(User.username).join(Assignment, Assignment.annotator_id == User.id)
+             .join(Document).where(Document.project_id == project.id))
+    if not include_unsubmitted:
+        query = query.where(Assignment.status == "submitted")
+    return list(db.session.scalars(query.distinct().order_by(User.username)))
+
+
+def load_documents(project: Project, options: AgreementOptions) -> list:
+    """The project's annotations as `DocumentAnnotations`, in one query.
+
+    Assignments drive the query (spans are outer-joined), so an annotator who submitted a
+    document without marking anything still counts as having seen it.
+    """
+    from app.agreement.units import AnnotatedSpan, DocumentAnnotations
+
+    query = (
+        select(Document.id, Document.title, func.length(Document.text), User.username,
+               Span.id, Span.start, Span.end, Span.evidence_type, Span.claimant_id)
+        .select_from(Assignment)
+        .join(Document, Document.id == Assignment.document_id)
+        .join(User, User.id == Assignment.annotator_id)
+        .outerjoin(Span, and_(Span.document_id == Assignment.document_id,
+                              Span.annotator_id == Assignment.annotator_id))
+        .where(Document.project_id == project.id)
+        .order_by(Document.id, User.username, Span.start, Span.end, Span.id)
+    )
+    if not options.include_unsubmitted:
+        query = query.where(Assignment.status == "submitted")
+    if options.annotators:
+        query = query.where(User.username.in_(options.annotators))
+    if options.documents:
+        query = query.where(Document.id.in_(options.documents))
+    grouped: dict[int, dict] = {}
+    for doc_id, title, length, username, span_id, start, end, evidence, claimant in (
+            db.session.execute(query)):
+        document = grouped.setdefault(doc_id, {"title": title, "length": length,
+                                               "annotators": [], "spans": []})
+        if username not in document["annotators"]:
+            document["annotators"].append(username)
+        if span_id is not None:
+            document["spans"].append(AnnotatedSpan(
+                document=doc_id, annotator=username, start=start, end=end,
+                evidence_type=evidence, claimant=claimant, span_id=span_id))
+    return [
+        DocumentAnnotations(document=doc_id, length=d["length"], annotators=tuple(d["annotators"]),
+                            spans=tuple(d["spans"]), title=d["title"])
+        for doc_id, d in grouped.items()
+    ]
+
+
+def agreement_report(project: Project, options: AgreementOptions | None = None) -> dict:
+    """The agreement report (see app.agreement.build_report), cached until the data changes.
+
+    The returned dict is the caller's own copy: changing it does not change the cache.
+    """
+    from app.agreement import build_report
+
+    options = options or AgreementOptions()
+    check_options(project, options)
+    key = (project.id, project.changed_at, assignment_fingerprint(project), options)
+    cache = report_cache()
+    report = cache.get(key)
+    if report is None:
+        report = build_report(
+            load_documents(project, options), mode=options.mode,
+            bootstrap_draws=current_app.config.get("AGREEMENT_BOOTSTRAP_DRAWS",
+                                                   DEFAULT_BOOTSTRAP_DRAWS))
+        cache.put(key, report)
+    return copy.deepcopy(report)
+
+
+def assignment_fingerprint(project: Project) -> tuple:
+    """Changes whenever an assignment of the project is added, removed, submitted or reopened."""
+    submitted = Assignment.status == "submitted"
+    row = db.session.execute(
+        select(func.count(Assignment.id), func.count(Assignment.id).filter(submitted),
+               func.max(Assignment.submitted_at))
+        .join(Document).where(Document.project_id == project.id)
+    ).one()
+    return tuple(row)
+
+
+class ReportCache:
+    """A small thread-safe least-recently-used map from cache key to report."""
+
+    def __init__(self, capacity: int = CACHE_CAPACITY):
+        self.capacity = capacity
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Hashable, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> dict | None:
+        with self._lock:
+            report = self._entries.get(key)
+            if report is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return report
+
+    def put(self, key: Hashable, report: dict) -> None:
+        with self._lock:
+            self._entries[key] = report
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def report_cache() -> ReportCache:
+    """This app's cache (one per app, so test apps and their databases never share one)."""
+    return current_app.extensions.setdefault("credence_agreement_reports", ReportCache())
