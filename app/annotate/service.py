@@ -130,21 +130,26 @@ def update_span(span: Span, assignment: Assignment, *, version: int,
         raise VersionConflict(span)
     document = span.document
     project = document.project
+    changes: dict = {}
     if start is not UNSET or end is not UNSET or text is not UNSET:
         if text is UNSET:
             raise ServiceError("text is required when start or end change", "text")
-        new_start = span.start if start is UNSET else start
-        new_end = span.end if end is UNSET else end
-        _check_quote(document, new_start, new_end, text)
-        span.start, span.end, span.text = new_start, new_end, text
+        changes["start"] = span.start if start is UNSET else start
+        changes["end"] = span.end if end is UNSET else end
+        changes["text"] = text
+        _check_quote(document, changes["start"], changes["end"], text)
     if evidence_type is not UNSET:
         _check_evidence_type(project, evidence_type)
-        span.evidence_type = evidence_type
+        changes["evidence_type"] = evidence_type
     if note is not UNSET:
         _check_note(note)
-        span.note = note
+        changes["note"] = note
     if claimant is not UNSET:
-        span.claimant = resolve_claimant(project, claimant)
+        changes["claimant"] = resolve_claimant(project, claimant)
+    # Everything is checked before the span changes, so autoflush (run by the queries
+    # above) never writes a half-changed span and the version moves once per request.
+    for name, value in changes.items():
+        setattr(span, name, value)
     if db.session.is_modified(span):
         _record_change(assignment, project)
         _flush_or_conflict(span)
