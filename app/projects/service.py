@@ -6,9 +6,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Assignment, Document, Project, ProjectMember, Span, User
+from app.models import (
+    Assignment,
+    Claimant,
+    Document,
+    GoldSpan,
+    Project,
+    ProjectMember,
+    Span,
+    User,
+)
 from app.permissions import role_in
 from app.scheme import Scheme, default_scheme
 
@@ -214,3 +224,152 @@ def progress_by_document(project: Project) -> list[dict]:
          "submitted": sum(1 for _, s in statuses.get(d.id, []) if s == "submitted")}
         for d in documents
     ]
+
+
+# --- editing a project, its members and its assignments (used by the project pages) ----------
+
+
+def update_project(project: Project, *, name: str, description: str, guidelines: str,
+                   annotators_per_document: int, snap_to_words: bool, scheme: Scheme) -> None:
+    """Change a project's settings and scheme; refuses a scheme that drops keys in use."""
+    name = name.strip()
+    if not name:
+        raise ServiceError("the project needs a name", "name")
+    if len(name) > 200:
+        raise ServiceError("the name is longer than 200 characters", "name")
+    clash = db.session.scalar(
+        select(Project.id).where(Project.name == name, Project.id != project.id))
+    if clash is not None:
+        raise ServiceError(f"a project named {name!r} already exists", "name", status=409)
+    if annotators_per_document < 1:
+        raise ServiceError("annotators per document must be at least 1",
+                           "annotators_per_document")
+    check_scheme_keeps_used_keys(project, scheme)
+    project.name = name
+    project.description = description
+    project.guidelines = guidelines
+    project.annotators_per_document = annotators_per_document
+    project.snap_to_words = snap_to_words
+    if scheme.to_dict() != project.scheme:
+        project.scheme = scheme.to_dict()
+        project.touch()  # agreement reports label categories by the scheme
+    db.session.flush()
+
+
+def scheme_keys_in_use(project: Project) -> tuple[dict[str, int], dict[str, int]]:
+    """Evidence-type keys used by spans or gold spans, claimant-type keys used by claimants,
+    each with how many rows use it."""
+    evidence: Counter[str] = Counter()
+    for table in (Span, GoldSpan):
+        evidence.update(dict(db.session.execute(
+            select(table.evidence_type, func.count()).join(Document)
+            .where(Document.project_id == project.id).group_by(table.evidence_type)
+        ).all()))
+    claimant_types = dict(db.session.execute(
+        select(Claimant.type, func.count()).where(Claimant.project_id == project.id)
+        .group_by(Claimant.type)
+    ).all())
+    return dict(evidence), claimant_types
+
+
+def check_scheme_keeps_used_keys(project: Project, scheme: Scheme) -> None:
+    """A new scheme must keep every evidence type and claimant type that data still uses."""
+    evidence_used, claimant_types_used = scheme_keys_in_use(project)
+    for key in sorted(set(evidence_used) - set(scheme.evidence_keys)):
+        raise ServiceError(
+            f"evidence type {key!r} cannot be removed: {evidence_used[key]} annotation(s) use "
+            "it; change those annotations first", "scheme")
+    for key in sorted(set(claimant_types_used) - set(scheme.claimant_type_keys)):
+        raise ServiceError(
+            f"claimant type {key!r} cannot be removed: {claimant_types_used[key]} claimant(s) "
+            "have it; change their type first", "scheme")
+
+
+def user_named(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.strip()))
+
+
+def project_members(project: Project) -> list[ProjectMember]:
+    return list(db.session.scalars(
+        select(ProjectMember).join(User, User.id == ProjectMember.user_id)
+        .where(ProjectMember.project_id == project.id).order_by(User.username)
+    ))
+
+
+def change_member_role(project: Project, user: User, role: str) -> ProjectMember:
+    """set_member, refusing to demote the project's last manager."""
+    if role != "manager":
+        _refuse_if_last_manager(project, user, "change the role of")
+    return set_member(project, user, role)
+
+
+def remove_member_keeping_a_manager(project: Project, user: User) -> None:
+    """remove_member, refusing to remove the project's last manager."""
+    _refuse_if_last_manager(project, user, "remove")
+    remove_member(project, user)
+
+
+def _refuse_if_last_manager(project: Project, user: User, action: str) -> None:
+    managers = set(db.session.scalars(
+        select(ProjectMember.user_id).where(ProjectMember.project_id == project.id,
+                                            ProjectMember.role == "manager")
+    ))
+    if managers == {user.id}:
+        raise ServiceError(f"cannot {action} the last manager of the project: make someone "
+                           "else manager first", "role", status=409)
+
+
+def reopen_assignment(project: Project, assignment_id: int) -> Assignment:
+    """Send a submitted assignment back to its annotator (status in_progress)."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.document.project_id != project.id:
+        raise ServiceError("no such assignment in this project", "assignment", status=404)
+    if assignment.status != "submitted":
+        raise ServiceError("only a submitted assignment can be reopened", "assignment",
+                           status=409)
+    assignment.status = "in_progress"
+    assignment.submitted_at = None
+    project.touch()  # agreement counts submitted work only
+    db.session.flush()
+    return assignment
+
+
+def documents_with_assignments(project: Project, page: int, per_page: int = 50):
+    """One page of the project's documents, their assignments and annotators loaded."""
+    query = (select(Document).where(Document.project_id == project.id)
+             .options(selectinload(Document.assignments).selectinload(Assignment.annotator))
+             .order_by(Document.id))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def import_files(project: Project, files: list[tuple[str, bytes]], *,
+                 assign: int | None = None, create_users: bool = False):
+    """Import several files (name, bytes) as one: every document of every file, or none.
+
+    Raises app.formats.ImportRefused listing the problems of all files (each naming its file);
+    the caller rolls back then. Returns the importer's ImportSummary, summed over the files.
+    """
+    from app.formats import ImportRefused
+    from app.projects.importer import ImportSummary, import_file  # it imports this module
+
+    total = ImportSummary()
+    errors, truncated = [], False
+    for filename, data in files:
+        try:
+            part = import_file(project, filename, data, create_users=create_users)
+        except ImportRefused as refused:
+            for error in refused.errors:
+                error.file = error.file or filename
+            errors.extend(refused.errors)
+            truncated = truncated or refused.truncated
+            continue
+        total.documents += part.documents
+        total.spans += part.spans
+        total.gold_spans += part.gold_spans
+        total.claimants_created += part.claimants_created
+        total.users_created += part.users_created
+    if errors:
+        raise ImportRefused(errors, truncated)
+    if assign:
+        total.assignments_created = assign_documents(project, assign)
+    return total

@@ -1,0 +1,182 @@
+// Project pages: a table editor over the scheme JSON, confirmations, an upload size check.
+// Progressive enhancement: every form works without this file; the server validates everything.
+
+const EVIDENCE_FIELDS = ["colour", "key", "name", "definition", "rule", "hotkey"];
+const DEFAULT_COLOUR = "#dddddd";
+
+function element(tag, properties = {}, children = []) {
+  const node = document.createElement(tag);
+  const { ariaLabel, ...rest } = properties;
+  Object.assign(node, rest);
+  if (ariaLabel) node.setAttribute("aria-label", ariaLabel);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function readLockedKeys(container, attribute) {
+  try {
+    return new Set(JSON.parse(container.dataset[attribute] || "[]"));
+  } catch {
+    return new Set();
+  }
+}
+
+// --- the scheme editor -----------------------------------------------------------------------
+
+class SchemeEditor {
+  constructor(container, textarea) {
+    this.container = container;
+    this.textarea = textarea;
+    this.lockedEvidence = readLockedKeys(container, "lockedEvidence");
+    this.lockedClaimantTypes = readLockedKeys(container, "lockedClaimantTypes");
+    this.note = element("p", { className: "editor-note", hidden: true });
+    textarea.addEventListener("change", () => this.loadFromText());
+  }
+
+  loadFromText() {
+    let scheme;
+    try {
+      scheme = JSON.parse(this.textarea.value);
+    } catch {
+      return this.showNote("The JSON below has an error, so the table cannot show it; fix it there.");
+    }
+    if (!scheme || !Array.isArray(scheme.evidence_types)) {
+      return this.showNote("The JSON below has no evidence_types list; fix it there.");
+    }
+    this.scheme = {
+      evidence_types: scheme.evidence_types.map((item) => ({ ...item })),
+      claimant_types: Array.isArray(scheme.claimant_types)
+        ? scheme.claimant_types.map((item) => ({ ...item })) : [],
+    };
+    this.render();
+  }
+
+  showNote(message) {
+    this.note.textContent = message;
+    this.note.hidden = false;
+    this.container.replaceChildren(this.note);
+    this.container.hidden = false;
+  }
+
+  save() {
+    this.textarea.value = JSON.stringify(this.scheme, null, 2);
+  }
+
+  render() {
+    this.container.replaceChildren(
+      element("h3", { textContent: "Evidence types" }),
+      this.table(this.scheme.evidence_types, EVIDENCE_FIELDS, this.lockedEvidence, "evidence"),
+      element("button", { type: "button", textContent: "Add evidence type",
+        onclick: () => this.add(this.scheme.evidence_types, { colour: DEFAULT_COLOUR }) }),
+      element("h3", { textContent: "Claimant types" }),
+      this.table(this.scheme.claimant_types, ["key", "name"], this.lockedClaimantTypes,
+        "claimant type"),
+      element("button", { type: "button", textContent: "Add claimant type",
+        onclick: () => this.add(this.scheme.claimant_types, {}) }),
+    );
+    this.container.hidden = false;
+  }
+
+  table(items, fields, locked, noun) {
+    const head = element("tr", {}, fields.map((name) => element("th", { textContent: name })));
+    head.append(element("th", {}, [element("span", { className: "visually-hidden",
+      textContent: "Order and removal" })]));
+    const rows = items.map((item, index) => {
+      const row = element("tr", {}, fields.map((name) => element("td", {}, [
+        this.input(item, name, `${noun} ${index + 1} ${name}`, locked.has(item.key)),
+      ])));
+      row.append(element("td", { className: "row-actions" }, this.rowActions(items, index, locked, noun)));
+      return row;
+    });
+    return element("table", { className: "data" }, [
+      element("thead", {}, [head]), element("tbody", {}, rows),
+    ]);
+  }
+
+  input(item, name, label, locked) {
+    let control;
+    if (name === "colour") {
+      control = element("input", { type: "color", value: item.colour || DEFAULT_COLOUR });
+    } else if (name === "definition" || name === "rule") {
+      control = element("textarea", { value: item[name] || "" });
+    } else {
+      control = element("input", { type: "text", value: item[name] || "", className: name });
+      if (name === "hotkey") control.maxLength = 1;
+      if (name === "key" && locked) {
+        control.readOnly = true;
+        control.title = "In use: annotations or claimants have this key";
+      }
+    }
+    control.setAttribute("aria-label", label);
+    control.addEventListener("input", () => {
+      item[name] = control.value;
+      this.save();
+    });
+    return control;
+  }
+
+  rowActions(items, index, locked, noun) {
+    const move = (offset, text, label) => element("button", {
+      type: "button", className: "small", textContent: text, disabled: !items[index + offset],
+      ariaLabel: label, onclick: () => {
+        [items[index], items[index + offset]] = [items[index + offset], items[index]];
+        this.save();
+        this.render();
+      },
+    });
+    const actions = [move(-1, "↑", `Move ${noun} up`), move(1, "↓", `Move ${noun} down`)];
+    if (locked.has(items[index].key)) {
+      actions.push(element("span", { className: "in-use", textContent: " in use" }));
+    } else {
+      actions.push(element("button", {
+        type: "button", className: "small danger", textContent: "✕", ariaLabel: `Remove ${noun}`,
+        onclick: () => {
+          items.splice(index, 1);
+          this.save();
+          this.render();
+        },
+      }));
+    }
+    return actions;
+  }
+
+  add(items, initial) {
+    items.push({ key: "", name: "", ...initial });
+    this.save();
+    this.render();
+    const inputs = this.container.querySelectorAll("tbody tr:last-child input[type=text]");
+    if (inputs.length) inputs[0].focus();
+  }
+}
+
+// --- confirmations and uploads ---------------------------------------------------------------
+
+function confirmBeforeSubmit(form) {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+}
+
+function checkUploadSize(form) {
+  const limit = Number(form.dataset.maxBytes);
+  const input = form.querySelector("input[type=file]");
+  const message = form.querySelector("#files-size-error");
+  if (!limit || !input || !message) return;
+  const submit = form.querySelector("button[type=submit]");
+  input.addEventListener("change", () => {
+    const total = [...input.files].reduce((sum, file) => sum + file.size, 0);
+    const tooLarge = total > limit;
+    const megabytes = (bytes) => (bytes / 1048576).toFixed(1);
+    message.textContent = tooLarge
+      ? `These files hold ${megabytes(total)} MB; the limit is ${megabytes(limit)} MB. ` +
+        "Split the upload." : "";
+    message.hidden = !tooLarge;
+    submit.disabled = tooLarge;
+  });
+}
+
+const editorContainer = document.getElementById("scheme-table-editor");
+const schemeText = document.getElementById("scheme");
+if (editorContainer && schemeText) new SchemeEditor(editorContainer, schemeText).loadFromText();
+document.querySelectorAll("form[data-confirm]").forEach(confirmBeforeSubmit);
+document.querySelectorAll("form.upload-form").forEach(checkUploadSize);
