@@ -55,8 +55,9 @@ def create_span(document_id: int):
         claimant=claimant_choice(data),
         note=string(data, "note", required=False, default=""),
     )
+    body = span_json(span)  # before commit, which would expire it and cost three reloads
     db.session.commit()
-    return jsonify(span_json(span)), 201
+    return jsonify(body), 201
 
 
 @bp.patch("/spans/<int:span_id>")
@@ -75,8 +76,9 @@ def update_span(span_id: int):
         claimant=claimant_choice(data, required=False),
         note=string(data, "note", required=False),
     )
+    body = span_json(span)
     db.session.commit()
-    return jsonify(span_json(span))
+    return jsonify(body)
 
 
 @bp.delete("/spans/<int:span_id>")
