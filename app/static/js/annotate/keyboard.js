@@ -1,0 +1,106 @@
+// Keyboard use of the page. In the text: arrows move a caret, Shift+arrows select (by word
+// with Ctrl or Alt), N or Enter opens the panel on the selection, an evidence type's key opens
+// it with that type. Anywhere: J/K step through my spans, ? shows the shortcuts.
+
+import { placeCaret } from "./render.js";
+
+const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+const MOVES = {
+  ArrowLeft: ["left", "character"],
+  ArrowRight: ["right", "character"],
+  ArrowUp: ["backward", "line"],
+  ArrowDown: ["forward", "line"],
+  Home: ["backward", "lineboundary"],
+  End: ["forward", "lineboundary"],
+};
+
+export function wireKeyboard({ workspace, textElement, caret, listElement, help, hotkeys }) {
+  const updateCaret = () => placeCaret(caret, textElement);
+  document.addEventListener("selectionchange", updateCaret);
+  textElement.addEventListener("focus", () => {
+    ensureSelectionInside(textElement);
+    updateCaret();
+  });
+  textElement.addEventListener("blur", () => { caret.hidden = true; });
+  window.addEventListener("resize", updateCaret);
+
+  textElement.addEventListener("keydown", (event) => {
+    if (event.metaKey) return;
+    const move = MOVES[event.key];
+    if (move) {
+      event.preventDefault();
+      ensureSelectionInside(textElement);
+      const byWord = (event.ctrlKey || event.altKey) && move[1] === "character";
+      window.getSelection().modify(event.shiftKey ? "extend" : "move", move[0],
+        byWord ? "word" : move[1]);
+      caret.scrollIntoView({ block: "nearest" });
+      return;
+    }
+    if (event.ctrlKey || event.altKey) return;
+    if (event.key === "Enter" || event.key === "n") {
+      event.preventDefault();
+      if (!workspace.createFromSelection()) hintNothingSelected(workspace);
+    } else if (hotkeys.has(event.key) && !event.shiftKey) {
+      event.preventDefault();
+      if (!workspace.createFromSelection(hotkeys.get(event.key))) hintNothingSelected(workspace);
+    } else if (event.key === "Escape") {
+      window.getSelection().collapseToEnd();
+    }
+  });
+
+  textElement.addEventListener("mouseup", (event) => {
+    if (event.button !== 0) return;
+    const selection = window.getSelection();
+    if (!selection.isCollapsed) {
+      workspace.createFromSelection();
+      return;
+    }
+    const segment = event.target.closest(".seg[data-spans]");
+    if (segment) workspace.clickAt(segment, event.clientX, event.clientY);
+  });
+
+  listElement.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      workspace.step(event.key === "ArrowDown" ? 1 : -1);
+    }
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (TYPING.has(target.tagName) || target.closest("#span-panel, dialog, #span-chooser")) {
+      return;
+    }
+    if (event.key === "?") {
+      event.preventDefault();
+      help.showModal();
+    } else if (event.key === "j" || event.key === "k") {
+      event.preventDefault();
+      workspace.step(event.key === "j" ? 1 : -1);
+    } else if (event.key === "n" && target !== textElement) {
+      event.preventDefault();
+      if (!workspace.createFromSelection()) hintNothingSelected(workspace);
+    } else if (event.key === "Escape" && workspace.panel.isOpen) {
+      workspace.cancel();
+    }
+  });
+}
+
+// Keyboard users start with a caret at the top of the text (or where they left it).
+function ensureSelectionInside(textElement) {
+  const selection = window.getSelection();
+  if (selection.rangeCount && textElement.contains(selection.anchorNode)) return;
+  const walker = document.createTreeWalker(textElement, NodeFilter.SHOW_TEXT);
+  const first = walker.nextNode();
+  if (first) selection.collapse(first, 0);
+}
+
+function hintNothingSelected(workspace) {
+  if (workspace.readOnly) {
+    workspace.status.show("This document is read-only.", "info");
+  } else {
+    workspace.status.show("Select some text first (Shift+arrows or the mouse), then press N.",
+      "info");
+  }
+}
