@@ -38,6 +38,11 @@ def refuse_unknown_fields(data: dict, allowed: set[str], prefix: str = "") -> No
                            f"{', '.join(sorted(allowed))}", prefix + name)
 
 
+# Ids, offsets and versions are 32-bit INTEGER columns; a larger number would make the
+# database driver raise instead of simply finding nothing.
+LARGEST_INTEGER = 2**31 - 1
+
+
 def _is_integer(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -51,6 +56,8 @@ def integer(data: dict, name: str, *, required: bool = True, prefix: str = ""):
     value = data[name]
     if not _is_integer(value):
         raise ServiceError(f"{name} must be an integer, not {json.dumps(value)}", prefix + name)
+    if abs(value) > LARGEST_INTEGER:
+        raise ServiceError(f"{name} {value} is out of range", prefix + name)
     return value
 
 

@@ -6,8 +6,9 @@ refused request rolls the session back, so nothing it touched is stored.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.annotate.service import VersionConflict
 from app.api.serialise import span_json
@@ -16,6 +17,9 @@ from app.permissions import Denied
 from app.projects.service import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Ids are 32-bit INTEGER columns: a larger id in the URL is simply not found, rather than
+# reaching the database driver, which would raise on it.
+LARGEST_ID = 2**31 - 1
 
 
 def json_error(status: int, message: str, field: str | None = None, **extra):
@@ -30,6 +34,9 @@ def json_error(status: int, message: str, field: str | None = None, **extra):
 def require_login():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    if any(isinstance(value, int) and value > LARGEST_ID
+           for value in (request.view_args or {}).values()):
+        return json_error(404, "not found")
     return None
 
 
@@ -46,6 +53,15 @@ def refused(error: ServiceError):
         current = span_json(error.current) if error.current is not None else None
         return json_error(error.status, error.message, error.field, current=current)
     return json_error(error.status, error.message, error.field)
+
+
+@bp.errorhandler(IntegrityError)
+def collided(error: IntegrityError):
+    # Two requests raced past the same check (e.g. both creating claimant "X"): the
+    # database's unique keys refused the second. Retrying will find the first one's row.
+    db.session.rollback()
+    return json_error(409, "this change collided with another made at the same moment; "
+                      "try again")
 
 
 # The resource modules add their routes to `bp`; imported last because they import it.

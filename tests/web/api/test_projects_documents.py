@@ -98,3 +98,12 @@ def test_wrong_method_gives_json_405(api, world):
     response = api.call("PUT", "alice", f"/api/v1/documents/{world.document.id}")
     assert response.status_code == 405
     assert "error" in response.get_json()
+
+
+def test_ids_too_large_for_the_database_are_404_not_500(api, world):
+    huge = 2**64
+    for url in (f"/api/v1/documents/{huge}", f"/api/v1/projects/{huge}",
+                f"/api/v1/documents/{huge}/spans", f"/api/v1/projects/{huge}/claimants"):
+        assert api.get("alice", url).status_code == 404
+    assert api.patch("alice", f"/api/v1/spans/{huge}", {"version": 1}).status_code == 404
+    assert api.delete("alice", f"/api/v1/spans/{huge}").status_code == 404

@@ -151,7 +151,8 @@ def test_claimant_id_must_be_an_integer_of_this_project(api, make, world):
     stranger = make.claimant(make.project("Other"), "Stranger", "other")
     body = span_body(world.document, "12 people died")
     del body["claimant"]
-    for value, status in ((stranger.id, 422), (99999, 422), (True, 422)):
+    for value, status in ((stranger.id, 422), (99999, 422), (True, 422), (2**70, 422),
+                          (-(2**40), 422)):
         response = api.post("alice", spans_url(world), {**body, "claimant_id": value})
         assert response.status_code == status
         assert response.get_json()["field"] == "claimant_id"
@@ -195,3 +196,12 @@ def test_outsider_and_unassigned_annotator_cannot_create(api, make, world):
     db.session.commit()
     assert api.post("dan", spans_url(world), body).status_code == 403
     assert count_rows("spans") == 0
+
+
+def test_claimant_created_by_a_concurrent_request_is_a_409_not_a_500(api, world, monkeypatch):
+    # As if another request added "Ministry of Defence" between our lookup and our insert.
+    monkeypatch.setattr("app.annotate.service.find_claimant", lambda project, name: None)
+    response = api.post("alice", spans_url(world), span_body(world.document, "12 people"))
+    assert response.status_code == 409
+    assert "try again" in response.get_json()["error"]
+    assert (count_rows("spans"), count_rows("claimants")) == (0, 1)

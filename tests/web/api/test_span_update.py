@@ -96,6 +96,7 @@ def test_concurrent_write_between_read_and_flush_is_a_version_conflict(app, worl
     ({"note": "no version"}, "version"),
     ({"version": True, "note": "x"}, "version"),
     ({"version": "1", "note": "x"}, "version"),
+    ({"version": 2**70, "note": "x"}, "version"),
     ({"version": 1, "start": 0}, "text"),
     ({"version": 1, "start": 0, "end": 3, "text": "Thx"}, "text"),
     ({"version": 1, "end": 10_000, "text": "x"}, "end"),
