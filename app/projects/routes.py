@@ -173,6 +173,7 @@ def scheme_from_form(form: ProjectForm) -> Scheme | None:
     except SchemeError as error:
         where = f'field "{error.field}"' if error.field else "the scheme"
         form.scheme.errors.append(f"{where}: {error.message}")
+        form.scheme.error_path = error.field  # projects.js marks that cell of the table
     return None
 
 
@@ -267,19 +268,25 @@ def render_members(project: Project, form: MemberForm, status: int = 200):
 @project_role_required("manager")
 def upload(project: Project):
     form = UploadForm()
-    errors: list[FormatError] = []
+    refused = None
     if form.validate_on_submit():
         files = [f for f in request.files.getlist(form.files.name) if f and f.filename]
         if not files:
-            errors = [FormatError(None, "files", "choose at least one file to upload")]
+            refused = ImportRefused([FormatError(None, "files", "choose a file to upload")])
         else:
-            errors = import_uploads(project, [(f.filename, f.read()) for f in files], form)
-            if not errors:
+            refused = import_uploads(project, [(f.filename, f.read()) for f in files], form)
+            if refused is None:
                 return redirect(url_for("projects.documents", project_id=project.id))
-    status = 422 if request.method == "POST" else 200
-    return render_project_page("projects/upload.html", project, status, form=form,
-                               errors=errors, extensions=SUPPORTED_EXTENSIONS,
-                               limit=upload_limit())
+    return render_upload_page(project, form, refused, 422 if request.method == "POST" else 200)
+
+
+def render_upload_page(project: Project, form: UploadForm, refused: ImportRefused | None,
+                       status: int):
+    return render_project_page(
+        "projects/upload.html", project, status, form=form,
+        errors=refused.errors if refused else [], truncated=refused and refused.truncated,
+        extensions=SUPPORTED_EXTENSIONS, limit=upload_limit(),
+        limit_text=describe_size(upload_limit()))
 
 
 @bp.errorhandler(413)
@@ -292,10 +299,8 @@ def upload_too_large(_error):
             project = require_project(current_user, project_id, "manager")
         except Denied as denied:
             return error_response(denied.status, denied.message)
-        return render_project_page(
-            "projects/upload.html", project, 413, form=UploadForm(formdata=None),
-            errors=[FormatError(None, "files", message)], extensions=SUPPORTED_EXTENSIONS,
-            limit=upload_limit())
+        return render_upload_page(project, UploadForm(formdata=None),
+                                  ImportRefused([FormatError(None, "files", message)]), 413)
     return error_response(413, message)
 
 
@@ -312,24 +317,24 @@ def describe_size(size: int | None) -> str:
 
 
 def import_uploads(project: Project, uploads: list[tuple[str, bytes]],
-                   form: UploadForm) -> list[FormatError]:
-    """Import and commit, or roll back and return every problem."""
+                   form: UploadForm) -> ImportRefused | None:
+    """Import and commit, or roll back and return the refusal listing every problem."""
     try:
         summary = import_files(project, uploads, assign=form.assign.data,
                                create_users=form.create_users.data)
         db.session.commit()
-    except ImportRefused as refused:
-        errors = refused.errors
+    except ImportRefused as error:
+        refused = error
     except ServiceError as error:
-        errors = [FormatError(None, error.field, error.message)]
+        refused = ImportRefused([FormatError(None, error.field, error.message)])
     except IntegrityError:  # e.g. the same ids uploaded at the same moment by someone else
-        errors = [FormatError(None, None, "the upload clashes with data saved meanwhile; "
-                              "try again")]
+        refused = ImportRefused([FormatError(None, None, "the upload clashes with data saved "
+                                             "meanwhile; try again")])
     else:
         flash(describe_import(summary), "success")
-        return []
+        return None
     db.session.rollback()
-    return errors
+    return refused
 
 
 def describe_import(summary: ImportSummary) -> str:

@@ -7,13 +7,14 @@ import json
 from html.parser import HTMLParser
 
 import pytest
+from flask import g, url_for
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 from app.models import Assignment, Document, Project, ProjectMember, User
 from app.projects.service import set_member
 from app.scheme import default_scheme
-from tests.conftest import count_rows
+from tests.conftest import count_rows, csrf_token_from
 from tests.factories import PASSWORD
 
 TEXT = "The ministry said 12 people died."
@@ -387,7 +388,7 @@ BAD_UPLOADS = {
     "an id already in the project": ([("dup.csv", b"external_id,title,text\nx1,A,B\n"),
                                       ("dup.jsonl", jsonl_line("x1").encode())],
                                      ["dup.jsonl", "already in this project"]),
-    "no file": ([], ["choose at least one file"]),
+    "no file": ([], ["Choose a file to upload"]),
 }
 
 
@@ -404,6 +405,26 @@ def test_bad_uploads_import_nothing_and_say_why(client, auth, project, case):
         assert message in html
     db.session.expire_all()
     assert row_counts() == before
+
+
+def test_an_upload_asking_for_assignments_without_annotators_imports_nothing(client, auth,
+                                                                            make):
+    add_users("boss")
+    project = make.project("Empty", boss="manager")
+    auth.login("boss")
+    response = upload(client, project, ("ok.txt", b"Fine\nText"), assign="2")
+    assert response.status_code == 422
+    assert "The project has no annotators to assign to" in response.get_data(as_text=True)
+    assert count_rows("documents") == 0
+
+
+def test_a_file_with_many_problems_lists_the_first_ones_and_says_so(client, auth, project):
+    auth.login("boss")
+    content = "\n".join(jsonl_line(f"d{n}", evidence_type="rumour") for n in range(30))
+    html = upload(client, project, ("many.jsonl", content.encode())).get_data(as_text=True)
+    assert html.count("is not an evidence type") == 20
+    assert "The check stopped after 20 problems; there may be more." in html
+    assert count_rows("documents") == 0
 
 
 def test_an_upload_over_the_size_limit_is_refused_with_a_clear_message(app, client, auth,
@@ -506,3 +527,44 @@ def test_progress_counts_per_annotator_and_per_document(client, auth, make, proj
     by_document = table_rows(html, "progress-documents")[1:]
     assert [row[1] for row in by_document] == ["2 / 2", "0 / 1", "0 / 1"]
     assert "First" in by_document[0][0]
+
+
+# --- forms in production mode, links to other features ---------------------------------------
+
+
+def test_member_forms_need_the_csrf_token(csrf_app, client, auth, project):
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"username": "boss", "password": PASSWORD,
+                                "csrf_token": csrf_token_from(page)})
+    url = f"/projects/{project.id}/members"
+    assert client.post(url, data={"username": "outsider", "role": "reviewer"}).status_code == 400
+    # The fixture's app context outlives requests, and Flask-WTF caches the token in `g`:
+    # drop it so the page stores a token in the session logged in with, as a new request would.
+    g.pop("csrf_token", None)
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    response = client.post(url, data={"username": "outsider", "role": "reviewer",
+                                      "csrf_token": token})
+    assert response.status_code == 302
+    assert roles(project)["outsider"] == "reviewer"
+
+
+def test_the_scheme_editor_is_told_which_cell_is_wrong(client, auth, project):
+    scheme = default_scheme().to_dict()
+    scheme["claimant_types"][3]["key"] = "Bad Key"
+    auth.login("boss")
+    response = client.post(f"/projects/{project.id}/edit",
+                           data=project_form(scheme=json.dumps(scheme)))
+    assert 'data-error-path="claimant_types[3].key"' in response.get_data(as_text=True)
+
+
+def test_links_to_other_features_follow_the_role(app, client, auth, project):
+    other_features = {"annotate.my_work": "annotator", "agreement_views.dashboard": "reviewer"}
+    present = {e: role for e, role in other_features.items() if e in app.view_functions}
+    for username, role in (("alice", "annotator"), ("rev", "reviewer")):
+        auth.login(username)
+        html = client.get(f"/projects/{project.id}").get_data(as_text=True)
+        for endpoint, needed in present.items():
+            with app.test_request_context():
+                url = url_for(endpoint, project_id=project.id)
+            assert (f'href="{url}"' in html) == (RANK[role] >= RANK[needed])
+        auth.logout()

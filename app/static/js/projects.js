@@ -3,6 +3,8 @@
 
 const EVIDENCE_FIELDS = ["colour", "key", "name", "definition", "rule", "hotkey"];
 const DEFAULT_COLOUR = "#dddddd";
+const HEADINGS = { colour: "Colour", key: "Key", name: "Name", definition: "Definition",
+  rule: "Rule (how to tell it apart)", hotkey: "Hotkey" };
 
 function element(tag, properties = {}, children = []) {
   const node = document.createElement(tag);
@@ -63,7 +65,9 @@ class SchemeEditor {
   }
 
   render() {
+    const error = this.container.dataset.error;
     this.container.replaceChildren(
+      element("p", { className: "editor-note", hidden: !error, textContent: error || "" }),
       element("h3", { textContent: "Evidence types" }),
       this.table(this.scheme.evidence_types, EVIDENCE_FIELDS, this.lockedEvidence, "evidence"),
       element("button", { type: "button", textContent: "Add evidence type",
@@ -75,10 +79,30 @@ class SchemeEditor {
         onclick: () => this.add(this.scheme.claimant_types, {}) }),
     );
     this.container.hidden = false;
+    this.markErrorCell();
+  }
+
+  // The server names the field at fault as a path such as "evidence_types[2].hotkey".
+  markErrorCell() {
+    const match = /^(evidence_types|claimant_types)\[(\d+)\](?:\.(\w+))?/.exec(
+      this.container.dataset.errorPath || "");
+    if (!match) return;
+    const [, list, index, field] = match;
+    const table = this.container.querySelectorAll("table")[list === "evidence_types" ? 0 : 1];
+    const row = table && table.tBodies[0].rows[Number(index)];
+    if (!row) return;
+    row.classList.add("has-error");
+    const note = this.container.querySelector(".editor-note");
+    const tableName = list === "evidence_types" ? "evidence types" : "claimant types";
+    note.textContent += ` (row ${Number(index) + 1} of the ${tableName} table)`;
+    const fields = list === "evidence_types" ? EVIDENCE_FIELDS : ["key", "name"];
+    const cell = row.cells[fields.indexOf(field)];
+    const control = cell && cell.querySelector("input, textarea");
+    if (control) control.classList.add("error-control");
   }
 
   table(items, fields, locked, noun) {
-    const head = element("tr", {}, fields.map((name) => element("th", { textContent: name })));
+    const head = element("tr", {}, fields.map((name) => element("th", { textContent: HEADINGS[name], className: `col-${name}` })));
     head.append(element("th", {}, [element("span", { className: "visually-hidden",
       textContent: "Order and removal" })]));
     const rows = items.map((item, index) => {
