@@ -42,10 +42,11 @@ class ImportSummary:
 
 def import_file(project: Project, filename: str, data: bytes, *, assign: int | None = None,
                 create_users: bool = False) -> ImportSummary:
-    documents = read_any(filename, data, project_scheme(project))
-    _check_against_database(project, filename, documents, create_users)
+    scheme = project_scheme(project)
+    documents = read_any(filename, data, scheme)
     summary = ImportSummary()
-    claimants = ClaimantResolver(project, summary)
+    claimants = ClaimantResolver(project, summary, documents, scheme.claimant_type_keys)
+    _check_against_database(project, filename, documents, create_users, claimants)
     users: dict[str, User] = {}
     for imported in documents:
         document = Document(
@@ -79,8 +80,8 @@ def import_file(project: Project, filename: str, data: bytes, *, assign: int | N
     return summary
 
 
-def _check_against_database(project: Project, filename: str, documents,
-                            create_users: bool) -> None:
+def _check_against_database(project: Project, filename: str, documents, create_users: bool,
+                            claimants: ClaimantResolver) -> None:
     errors: list[FormatError] = []
     taken = set(db.session.scalars(
         select(Document.external_id).where(
@@ -97,7 +98,11 @@ def _check_against_database(project: Project, filename: str, documents,
         known = set(db.session.scalars(select(User.username).where(User.username.in_(names))))
         for name in sorted(names - known):
             errors.append(FormatError(None, "annotator", f"no user named {name!r}: create it "
-                                      "first, or import with --create-users"))
+                                      "first, or import with --create-users", file=filename))
+    for name in claimants.new_without_type():
+        errors.append(FormatError(None, "claimant_type", f"claimant {name!r} is not in the "
+                                  "registry and has no claimant_type; this project's scheme "
+                                  "has no 'other' type to fall back on", file=filename))
     if errors:
         raise ImportRefused(errors)
 
@@ -130,11 +135,16 @@ def _span(document: Document, annotator: User, annotation: ImportedAnnotation,
 
 
 class ClaimantResolver:
-    """Finds claimants by canonical name or alias (case-insensitive); creates missing ones."""
+    """Finds claimants by canonical name or alias (case-insensitive); creates missing ones.
 
-    def __init__(self, project: Project, summary: ImportSummary):
+    A new claimant takes the first claimant_type the file gives it anywhere (not only at its
+    first mention), else 'other' when the project's scheme has that type."""
+
+    def __init__(self, project: Project, summary: ImportSummary, documents,
+                 claimant_types: tuple[str, ...]):
         self.project = project
         self.summary = summary
+        self.fallback_type = "other" if "other" in claimant_types else None
         self.by_name: dict[str, Claimant] = {}
         for claimant in db.session.scalars(
                 select(Claimant).where(Claimant.project_id == project.id)):
@@ -143,13 +153,28 @@ class ClaimantResolver:
                 select(ClaimantAlias.alias, Claimant).join(Claimant)
                 .where(Claimant.project_id == project.id)):
             self.by_name.setdefault(alias.casefold(), claimant)
+        self.new_names: dict[str, str] = {}  # key -> name as first written
+        self.new_types: dict[str, str] = {}
+        for annotation in (a for d in documents for a in (*d.annotations, *d.gold)):
+            key = annotation.claimant.strip().casefold()
+            if key in self.by_name:
+                continue
+            self.new_names.setdefault(key, annotation.claimant.strip())
+            if annotation.claimant_type:
+                self.new_types.setdefault(key, annotation.claimant_type)
+
+    def new_without_type(self) -> list[str]:
+        """Names of new claimants that would get no type: the import must be refused."""
+        if self.fallback_type is not None:
+            return []
+        return sorted(name for key, name in self.new_names.items() if key not in self.new_types)
 
     def resolve(self, annotation: ImportedAnnotation) -> Claimant:
         key = annotation.claimant.strip().casefold()
         claimant = self.by_name.get(key)
         if claimant is None:
             claimant = Claimant(project=self.project, name=annotation.claimant.strip(),
-                                type=annotation.claimant_type or "other")
+                                type=self.new_types.get(key) or self.fallback_type)
             db.session.add(claimant)
             self.by_name[key] = claimant
             self.summary.claimants_created.append(claimant.name)
