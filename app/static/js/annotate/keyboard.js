@@ -48,14 +48,21 @@ export function wireKeyboard({ workspace, textElement, caret, listElement, help,
     }
   });
 
-  textElement.addEventListener("mouseup", (event) => {
-    if (event.button !== 0) return;
+  // A drag that starts in the text may end outside it: listen for the release everywhere.
+  let pressedInText = false;
+  textElement.addEventListener("mousedown", (event) => {
+    pressedInText = event.button === 0;
+  });
+  document.addEventListener("mouseup", (event) => {
+    if (!pressedInText || event.button !== 0) return;
+    pressedInText = false;
     const selection = window.getSelection();
     if (!selection.isCollapsed) {
       workspace.createFromSelection();
       return;
     }
-    const segment = event.target.closest(".seg[data-spans]");
+    const segment = textElement.contains(event.target)
+      ? event.target.closest(".seg[data-spans]") : null;
     if (segment) workspace.clickAt(segment, event.clientX, event.clientY);
   });
 

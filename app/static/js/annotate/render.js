@@ -124,15 +124,18 @@ export function selectRange(container, start, end) {
   window.getSelection().setBaseAndExtent(from.node, from.offset, to.node, to.offset);
 }
 
-// Bounding rectangle of [start, end) on screen, for placing the panel under it.
+// Where [start, end) is on screen, for placing the panel: the top of its first line, the
+// bottom of its last line and its left edge.
 export function rectOf(container, start, end) {
   const range = document.createRange();
   const from = positionOf(container, start, true);
   const to = positionOf(container, end, false);
   range.setStart(from.node, from.offset);
   range.setEnd(to.node, to.offset);
+  const bounds = range.getBoundingClientRect();
   const rects = range.getClientRects();
-  return rects.length ? rects[rects.length - 1] : range.getBoundingClientRect();
+  const last = rects.length ? rects[rects.length - 1] : bounds;
+  return { top: bounds.top, bottom: last.bottom, left: bounds.left };
 }
 
 // A visible caret for keyboard users: non-editable text has none of its own.

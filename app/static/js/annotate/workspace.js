@@ -149,7 +149,12 @@ export class Workspace {
     const width = panel.offsetWidth;
     const left = Math.min(Math.max(rect.left - pane.left, 0), Math.max(pane.width - width, 0));
     panel.style.left = `${left}px`;
-    panel.style.top = `${rect.bottom - pane.top + 10}px`;
+    // Under the selection, unless it only fits above it.
+    const height = panel.offsetHeight;
+    const roomBelow = window.innerHeight - rect.bottom;
+    const above = roomBelow < height + 20 && rect.top > height + 20;
+    panel.style.top = above ? `${rect.top - pane.top - height - 10}px`
+      : `${rect.bottom - pane.top + 10}px`;
     if (getComputedStyle(panel).position === "fixed") {
       // Narrow window: the panel is a sheet at the bottom; keep the text above it in view.
       window.scrollBy(0, rect.top - 70);
