@@ -177,13 +177,19 @@ def scheme_from_form(form: ProjectForm) -> Scheme | None:
     return None
 
 
+def as_sentence(message: str) -> str:
+    """Service messages are phrased for logs and JSON ('cannot …'); pages show sentences."""
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith((".", "!", "?")) else message + "."
+
+
 def attach_error(form, error: ServiceError) -> None:
     """Show a refused operation next to the input at fault, or above the form."""
     field = getattr(form, error.field, None) if error.field else None
     if field is not None and hasattr(field, "errors"):
         field.errors.append(error.message)
     else:
-        flash(error.message, "error")
+        flash(as_sentence(error.message), "error")
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -221,7 +227,7 @@ def change_role(project: Project, user_id: int):
         change_member_role(project, member, form.role.data)
     except ServiceError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(as_sentence(error.message), "error")
         return render_members(project, MemberForm(formdata=None), error.status)
     db.session.commit()
     flash(f"{member.username} is now {form.role.data}.", "success")
@@ -238,7 +244,7 @@ def remove_member(project: Project, user_id: int):
         remove_member_keeping_a_manager(project, member)
     except ServiceError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(as_sentence(error.message), "error")
         return render_members(project, MemberForm(formdata=None), error.status)
     db.session.commit()
     flash(f"{member.username} removed from the project.", "success")
@@ -375,7 +381,7 @@ def assign(project: Project):
         created = assign_documents(project, form.per_document.data)
     except ServiceError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(as_sentence(error.message), "error")
     else:
         db.session.commit()
         per_document = form.per_document.data or project.annotators_per_document
@@ -392,7 +398,7 @@ def reopen(project: Project, assignment_id: int):
             assignment = reopen_assignment(project, assignment_id)
         except ServiceError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(as_sentence(error.message), "error")
         else:
             db.session.commit()
             flash(f"Reopened {assignment.document.title!r} for "

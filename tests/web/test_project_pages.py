@@ -477,7 +477,7 @@ def test_assigning_without_annotators_says_so(client, auth, make):
     make.document(project, TEXT)
     auth.login("boss")
     response = client.post(f"/projects/{project.id}/assign", data={}, follow_redirects=True)
-    assert "the project has no annotators to assign to" in response.get_data(as_text=True)
+    assert "The project has no annotators to assign to" in response.get_data(as_text=True)
     assert count_rows("assignments") == 0
 
 
@@ -492,7 +492,7 @@ def test_manager_reopens_a_submitted_assignment(client, auth, make, project):
     assert f"Reopened &#39;{document.title}&#39; for alice" in response.get_data(as_text=True)
     assert fresh(Assignment, assignment.id).status == "in_progress"
     response = client.post(url, follow_redirects=True)
-    assert "only a submitted assignment can be reopened" in response.get_data(as_text=True)
+    assert "Only a submitted assignment can be reopened" in response.get_data(as_text=True)
 
 
 def test_reopen_refuses_an_assignment_of_another_project(client, auth, make, project):
@@ -502,7 +502,7 @@ def test_reopen_refuses_an_assignment_of_another_project(client, auth, make, pro
     auth.login("boss")
     response = client.post(f"/projects/{project.id}/assignments/{assignment.id}/reopen",
                            follow_redirects=True)
-    assert "no such assignment in this project" in response.get_data(as_text=True)
+    assert "No such assignment in this project" in response.get_data(as_text=True)
     assert fresh(Assignment, assignment.id).status == "submitted"
 
 
