@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.annotate.service import reopen_assignment, submit_assignment
-from app.api.json_input import read_json_object, refuse_unknown_fields
+from app.api.json_input import read_json_object, refuse_unknown_fields, string
 from app.api.routes import bp
 from app.api.serialise import document_json, document_summary_json
 from app.extensions import db
@@ -19,7 +19,6 @@ from app.permissions import (
     require_project,
     visible_documents,
 )
-from app.projects.service import ServiceError
 
 
 @bp.get("/projects/<int:project_id>/documents")
@@ -55,8 +54,6 @@ def reopen_document(document_id: int):
     document = require_document(current_user, document_id, minimum="manager")
     data = read_json_object()
     refuse_unknown_fields(data, {"annotator"})
-    if "annotator" not in data:
-        raise ServiceError("annotator (a username) is required", "annotator")
-    assignment = reopen_assignment(document, data["annotator"])
+    assignment = reopen_assignment(document, string(data, "annotator"))
     db.session.commit()
     return jsonify({"status": assignment.status})

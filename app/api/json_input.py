@@ -70,7 +70,22 @@ def string(data: dict, name: str, *, required: bool = True, default=UNSET, prefi
     value = data[name]
     if not isinstance(value, str):
         raise ServiceError(f"{name} must be a string, not {json.dumps(value)}", prefix + name)
+    if not storable(value):
+        raise ServiceError(f"{name} contains a NUL character or a lone UTF-16 surrogate",
+                           prefix + name)
     return value
+
+
+def storable(value: str) -> bool:
+    """False for text no database column can hold: NUL (refused by PostgreSQL) and lone
+    surrogates such as "\\ud800", which JSON allows but UTF-8 cannot encode."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def claimant_choice(data: dict, *, required: bool = True):

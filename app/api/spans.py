@@ -11,6 +11,7 @@ from app.api.json_input import (
     integer,
     read_json_object,
     refuse_unknown_fields,
+    storable,
     string,
 )
 from app.api.routes import bp
@@ -22,6 +23,7 @@ from app.permissions import (
     require_changeable_span,
     require_document,
 )
+from app.projects.service import ServiceError
 
 WRITABLE_FIELDS = {"start", "end", "text", "claimant", "claimant_id", "evidence_type", "note"}
 # Read-only parts of a span as returned by the API: ignored on create, so undo can re-POST.
@@ -32,6 +34,8 @@ READ_ONLY_FIELDS = {"id", "version", "annotator"}
 def list_spans(document_id: int):
     document = require_document(current_user, document_id)
     username = request.args.get("annotator") or None
+    if username is not None and not storable(username):
+        raise ServiceError("annotator contains a NUL character", "annotator")
     require_annotator_view(current_user, document, username)
     annotator = current_user
     if username is not None and username != current_user.username:

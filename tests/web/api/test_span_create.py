@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app.extensions import db
@@ -205,3 +207,18 @@ def test_claimant_created_by_a_concurrent_request_is_a_409_not_a_500(api, world,
     assert response.status_code == 409
     assert "try again" in response.get_json()["error"]
     assert (count_rows("spans"), count_rows("claimants")) == (0, 1)
+
+
+@pytest.mark.parametrize("field, raw_value", [
+    ("note", '"a\\u0000b"'),  # PostgreSQL text cannot hold NUL
+    ("note", '"\\ud800"'),  # a lone surrogate: valid JSON, not encodable as UTF-8
+    ("claimant", '{"name": "Omar\\u0000", "type": "witness"}'),
+])
+def test_text_no_database_can_store_is_422(api, world, field, raw_value):
+    body = span_body(world.document, "12 people died")
+    body.pop(field, None)
+    raw = json.dumps(body)[:-1] + f', "{field}": {raw_value}}}'
+    response = api.post("alice", spans_url(world), data=raw.encode())
+    assert response.status_code == 422
+    assert response.get_json()["field"].startswith(field)
+    assert count_rows("spans") == 0

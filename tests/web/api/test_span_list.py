@@ -67,3 +67,9 @@ def test_reviewer_naming_an_unknown_annotator_gets_422(api, world):
 
 def test_outsider_cannot_probe_annotator_names(api, world):
     assert api.get("eve", spans_url(world, "alice")).status_code == 404
+
+
+def test_annotator_name_with_nul_is_422(api, world):
+    response = api.get("rev", spans_url(world, "al%00ice"))
+    assert response.status_code == 422
+    assert response.get_json()["field"] == "annotator"

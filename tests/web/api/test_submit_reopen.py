@@ -94,6 +94,7 @@ def test_only_managers_reopen(api, world, submitted_span, user, status):
     ({}, 422, "annotator"),
     ({"annotator": 7}, 422, "annotator"),
     ({"annotator": "nobody"}, 422, "annotator"),
+    ({"annotator": "ali\u0000ce"}, 422, "annotator"),
     ({"annotator": "bob"}, 409, "annotator"),  # bob has not submitted
     ({"annotator": "alice", "why": "typo"}, 422, "why"),
 ])
