@@ -215,6 +215,11 @@ def open_page(browser, live_server, live_app, login_states):
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.js_errors = errors
+        # The page must run under the site's Content-Security-Policy (no inline code or style).
+        csp_violations = []
+        page.on("console", lambda message: csp_violations.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.csp_violations = csp_violations
         page.goto(f"{live_server}{path}")
         return page
 

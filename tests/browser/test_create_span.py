@@ -37,7 +37,7 @@ def test_mouse_selection_tag_save_and_reload_keeps_offsets(open_page, seed):
     segment = page.locator("#doc-text .seg[data-spans]")
     assert segment.count() == 1 and segment.inner_text() == "ministry said"
     assert page.evaluate("document.getElementById('doc-text').textContent") == text
-    assert page.js_errors == []
+    assert page.js_errors == [] and page.csp_violations == []
 
 
 def test_keyboard_only_selection_hotkey_and_alias_autocomplete(open_page, seed):

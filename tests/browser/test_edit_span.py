@@ -109,6 +109,7 @@ def test_overlapping_and_nested_spans_are_each_clickable(open_page, seed):
     assert page.locator("#panel-quote").inner_text() == "ministry"
     classes = segment_with_text(page, "ministry").get_attribute("class")
     assert "depth-2" in classes and "l1-document" in classes and "l2-official_statement" in classes
+    assert page.js_errors == [] and page.csp_violations == []
 
 
 def test_version_conflict_is_shown_and_span_can_be_reloaded(open_page, seed):

@@ -146,3 +146,21 @@ def test_narrow_window_stacks_the_side_panel_and_keeps_the_panel_on_screen(open_
     assert box["x"] >= 0 and box["x"] + box["width"] <= 420
     assert box["y"] + box["height"] <= 800 + 1
     assert page.locator("#panel-save").is_visible()
+
+
+def test_reviewer_sees_the_text_read_only_without_annotators_spans(open_page, seed):
+    text = "Police said the march was peaceful until dusk."
+    seeded = seed.project(unique("Review"), {"alice": "annotator", "rui": "reviewer"}, text,
+                          assign=("alice",))
+    claimant = seed.claimant(seeded.project_id, "Police")
+    seed.span(seeded.document_id, "alice", 0, 11, claimant)
+    page = open_page("rui", document_path(seeded.document_id))
+    page.wait_for_selector("#doc-text")
+    assert page.locator("#readonly-banner").is_visible()
+    assert page.evaluate("document.getElementById('doc-text').textContent") == text
+    drag_select(page, text, text.index("march"), text.index("peaceful") + 8)
+    page.keyboard.press("n")
+    page.wait_for_timeout(150)
+    assert page.locator("#span-panel").is_hidden()
+    assert page.locator("#doc-text .seg[data-spans]").count() == 0
+    assert page.js_errors == []

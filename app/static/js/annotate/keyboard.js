@@ -82,7 +82,7 @@ export function wireKeyboard({ workspace, textElement, caret, listElement, help,
     if (event.key === "?") {
       event.preventDefault();
       help.showModal();
-    } else if (event.key === "j" || event.key === "k") {
+    } else if ((event.key === "j" || event.key === "k") && !workspace.panel.isOpen) {
       event.preventDefault();
       workspace.step(event.key === "j" ? 1 : -1);
     } else if (event.key === "n" && target !== textElement) {
