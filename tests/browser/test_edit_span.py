@@ -35,7 +35,14 @@ def test_edit_type_note_and_boundaries(open_page, seed):
     page.locator(".et-option", has_text="Statistics").click()
     page.locator("#note-input").fill("the number is the claim")
     page.locator("button[data-edge=end][data-direction='1']").click()  # one word further
-    page.locator("#span-panel").press("]")  # start one word right: drops "health"
+    panel = page.locator("#span-panel")
+    panel.press("]")  # start one word right: drops "health"
+    assert page.locator("#panel-quote").inner_text() == "ministry said 12"
+    panel.press("c")  # by character
+    panel.press("Shift+BracketLeft")  # "{": end one character left
+    assert page.locator("#panel-quote").inner_text() == "ministry said 1"
+    panel.press("c")  # by word again
+    panel.press("Shift+BracketRight")  # "}": end to the next word's end
     assert page.locator("#panel-quote").inner_text() == "ministry said 12"
     page.locator("#panel-save").click()
     page.locator("#span-panel").wait_for(state="hidden")

@@ -39,7 +39,13 @@ export function wireKeyboard({ workspace, textElement, caret, listElement, help,
     if (event.ctrlKey || event.altKey) return;
     if (event.key === "Enter" || event.key === "n") {
       event.preventDefault();
-      if (!workspace.createFromSelection()) hintNothingSelected(workspace);
+      if (workspace.createFromSelection()) return;
+      // No text selected: Enter opens the span chosen with J/K, if any.
+      if (event.key === "Enter" && workspace.selectedId !== null) {
+        workspace.open(workspace.selectedId);
+      } else {
+        hintNothingSelected(workspace);
+      }
     } else if (hotkeys.has(event.key) && !event.shiftKey) {
       event.preventDefault();
       if (!workspace.createFromSelection(hotkeys.get(event.key))) hintNothingSelected(workspace);

@@ -99,6 +99,7 @@ function showReadOnly() {
   banner.textContent = "You have submitted this document: it is read-only now. "
     + "A project manager can reopen it if something needs changing.";
   banner.hidden = false;
+  byId("text-help").textContent = "Read-only.";
   const submitButton = byId("submit-button");
   if (submitButton) submitButton.remove();
   const badge = byId("assignment-status");

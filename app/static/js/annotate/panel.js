@@ -144,7 +144,9 @@ export class SpanPanel {
   }
 
   snapshot() {
-    return { claimant: this.claimants.snapshot(), evidence: this.evidence(), note: this.note.value };
+    return {
+      claimant: this.claimants.snapshot(), evidence: this.evidence(), note: this.note.value,
+    };
   }
 
   restore(state) {

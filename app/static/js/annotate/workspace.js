@@ -201,7 +201,9 @@ export class Workspace {
         this.markInProgress();
       } else {
         const body = { version: span.version, ...claimant, evidence_type: evidenceType, note };
-        if (start !== span.start || end !== span.end) Object.assign(body, { start, end, text: quote });
+        if (start !== span.start || end !== span.end) {
+          Object.assign(body, { start, end, text: quote });
+        }
         saved = await apiRequest("PATCH", this.urls.span + span.id, body);
       }
       const shown = this.upsert(saved);
