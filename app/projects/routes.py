@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
+from app.annotate.service import reopen_assignment
 from app.errors import error_response
 from app.extensions import db
 from app.formats import SUPPORTED_EXTENSIONS, FormatError, ImportRefused
@@ -37,6 +38,7 @@ from app.projects.importer import ImportSummary
 from app.projects.service import (
     ServiceError,
     assign_documents,
+    assignment_in_project,
     change_member_role,
     create_project,
     documents_with_assignments,
@@ -47,7 +49,6 @@ from app.projects.service import (
     project_overview_for,
     project_scheme,
     remove_member_keeping_a_manager,
-    reopen_assignment,
     scheme_keys_in_use,
     set_member,
     update_project,
@@ -395,7 +396,8 @@ def assign(project: Project):
 def reopen(project: Project, assignment_id: int):
     if ConfirmForm().validate_on_submit():
         try:
-            assignment = reopen_assignment(project, assignment_id)
+            assignment = assignment_in_project(project, assignment_id)
+            reopen_assignment(assignment.document, assignment.annotator.username)
         except ServiceError as error:
             db.session.rollback()
             flash(as_sentence(error.message), "error")

@@ -319,18 +319,11 @@ def _refuse_if_last_manager(project: Project, user: User, action: str) -> None:
                            "else manager first", "role", status=409)
 
 
-def reopen_assignment(project: Project, assignment_id: int) -> Assignment:
-    """Send a submitted assignment back to its annotator (status in_progress)."""
+def assignment_in_project(project: Project, assignment_id: int) -> Assignment:
+    """The assignment with this id if it belongs to the project (else 404: ids do not leak)."""
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or assignment.document.project_id != project.id:
         raise ServiceError("no such assignment in this project", "assignment", status=404)
-    if assignment.status != "submitted":
-        raise ServiceError("only a submitted assignment can be reopened", "assignment",
-                           status=409)
-    assignment.status = "in_progress"
-    assignment.submitted_at = None
-    project.touch()  # agreement counts submitted work only
-    db.session.flush()
     return assignment
 
 

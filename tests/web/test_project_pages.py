@@ -492,7 +492,7 @@ def test_manager_reopens_a_submitted_assignment(client, auth, make, project):
     assert f"Reopened &#39;{document.title}&#39; for alice" in response.get_data(as_text=True)
     assert fresh(Assignment, assignment.id).status == "in_progress"
     response = client.post(url, follow_redirects=True)
-    assert "Only a submitted assignment can be reopened" in response.get_data(as_text=True)
+    assert "&#39;alice&#39; has not submitted this document" in response.get_data(as_text=True)
 
 
 def test_reopen_refuses_an_assignment_of_another_project(client, auth, make, project):
