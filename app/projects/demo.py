@@ -36,7 +36,7 @@ class DemoResult:
 
 def load_demo() -> DemoResult:
     users = {name: _demo_user(name, display, admin) for name, display, _, admin in DEMO_USERS}
-    logins = [(name, "admin, manager" if admin else role) for name, _, role, admin in DEMO_USERS]
+    logins = [(name, _login_label(users[name], role)) for name, _, role, _ in DEMO_USERS]
     project = db.session.scalar(select(Project).where(Project.name == DEMO_PROJECT))
     if project is not None:
         return DemoResult(f"the demo project {DEMO_PROJECT!r} is already loaded", logins)
@@ -65,6 +65,14 @@ def _demo_user(username: str, display_name: str, admin: bool) -> User:
         db.session.add(user)
         db.session.flush()
     return user
+
+
+def _login_label(user: User, role: str) -> str:
+    label = "admin, manager" if user.is_admin else role
+    # An account that existed before the demo keeps its own password; the printed one is wrong.
+    if not user.check_password(DEMO_PASSWORD):
+        label += "; existing account, password not changed"
+    return label
 
 
 def _load_registry(project: Project) -> None:
