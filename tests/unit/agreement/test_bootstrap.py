@@ -1,0 +1,79 @@
+"""Bootstrap interval for alpha: exact arithmetic per resample, and the same distribution as
+resampling units one by one."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.agreement.alpha import UnitCounts, krippendorff_alpha_nominal
+from app.agreement.bootstrap import _Patterns, bootstrap_alpha_interval
+
+
+def noisy_data(n_units=80, n_annotators=3, seed=3, agreement=0.7, missing=0.15, categories=4):
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, categories, n_units)
+    data = np.where(rng.random((n_annotators, n_units)) < agreement, truth,
+                    rng.integers(0, categories, (n_annotators, n_units))).astype(float)
+    data[rng.random(data.shape) < missing] = np.nan
+    return data
+
+
+def counts_of(data: np.ndarray) -> UnitCounts:
+    present = ~np.isnan(data)
+    return UnitCounts.from_values(np.nonzero(present)[1], data[present].astype(int), data.shape[1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10_000), st.integers(5, 40), st.integers(2, 5))
+def test_alpha_of_pattern_weights_equals_alpha_of_the_resampled_units(seed, n_units, annotators):
+    data = noisy_data(n_units, annotators, seed=seed)
+    patterns = _Patterns(counts_of(data))
+    picks = np.random.default_rng(seed).integers(0, n_units, size=(5, n_units))
+    weights = np.stack([np.bincount(patterns.pattern_of_unit[row],
+                                    minlength=len(patterns.frequency)) for row in picks])
+    for alpha, row in zip(patterns.alphas(weights), picks, strict=True):
+        direct = krippendorff_alpha_nominal(data[:, row])
+        if direct is None:
+            assert np.isnan(alpha)
+        else:
+            assert alpha == pytest.approx(direct, abs=1e-9)
+
+
+def test_interval_matches_resampling_units_one_by_one():
+    data = noisy_data()
+    ours = bootstrap_alpha_interval(counts_of(data), draws=4000, seed=1)
+    rng = np.random.default_rng(2)
+    naive = [krippendorff_alpha_nominal(data[:, rng.integers(0, data.shape[1], data.shape[1])])
+             for _ in range(4000)]
+    low, high = np.percentile([a for a in naive if a is not None], [2.5, 97.5])
+    assert ours[0] == pytest.approx(low, abs=0.03)
+    assert ours[1] == pytest.approx(high, abs=0.03)
+    assert ours[0] < krippendorff_alpha_nominal(data) < ours[1]
+
+
+def test_same_seed_same_interval_other_seed_other_interval():
+    counts = counts_of(noisy_data())
+    first = bootstrap_alpha_interval(counts, draws=300, seed=5)
+    assert bootstrap_alpha_interval(counts, draws=300, seed=5) == first
+    assert bootstrap_alpha_interval(counts, draws=300, seed=6) != first
+
+
+def test_perfect_agreement_gives_a_point_interval_at_one():
+    data = np.tile(np.arange(30) % 3, (3, 1)).astype(float)
+    assert bootstrap_alpha_interval(counts_of(data), draws=200) == (1.0, 1.0)
+
+
+def test_undefined_cases_give_none():
+    assert bootstrap_alpha_interval(counts_of(np.ones((3, 10))), draws=50) is None
+    assert bootstrap_alpha_interval(counts_of(noisy_data()), draws=0) is None
+    assert bootstrap_alpha_interval(counts_of(np.zeros((2, 0))), draws=50) is None
+
+
+def test_many_categories_take_the_sparse_path_with_the_same_result(monkeypatch):
+    from app.agreement import bootstrap
+
+    counts = counts_of(noisy_data(categories=40, n_units=200))
+    dense = bootstrap_alpha_interval(counts, draws=200, seed=9)
+    monkeypatch.setattr(bootstrap, "_DENSE_CELLS", 0)
+    assert bootstrap_alpha_interval(counts, draws=200, seed=9) == pytest.approx(dense, abs=1e-12)
