@@ -19,9 +19,9 @@ from app.extensions import db
 from app.formats import SUPPORTED_EXTENSIONS, FormatError, ImportRefused
 from app.models import Project, User
 from app.permissions import (
-    ROLE_RANK,
     Denied,
     admin_required,
+    has_role,
     project_role_required,
     require_project,
     role_in,
@@ -74,12 +74,11 @@ PROJECT_LINKS = (
 
 def project_links(project: Project) -> list[tuple[str, str, str]]:
     """(endpoint, label, url) for every project page the current user's role reaches."""
-    role = role_in(current_user, project)
     links = []
     for endpoint, label, minimum in PROJECT_LINKS:
-        if role is None or ROLE_RANK[role] < ROLE_RANK[minimum]:
-            continue
         if endpoint not in current_app.view_functions:
+            continue
+        if not has_role(current_user, project, minimum):
             continue
         try:
             links.append((endpoint, label, url_for(endpoint, project_id=project.id)))
