@@ -1,0 +1,66 @@
+"""Span agreement: F1 of two annotators' spans, exact (same offsets) or overlap (matched).
+
+For annotators a and b over the documents where both count, with |A| and |B| their spans and
+M the units holding a span of each (exact or overlap matching, units.py):
+precision = M/|A|, recall = M/|B|, F1 = 2M / (|A| + |B|) (van Rijsbergen 1979, ch. 7; as
+pairwise F1 is used for span agreement by Hripcsak & Rothschild 2005, JAMIA 12(3):296-298).
+F1 is symmetric, so it needs no reference annotator. Pairs are pooled over documents; the
+project figure is the mean over pairs, an annotator's figure the mean over its pairs.
+Undefined (None) when neither annotator has a span in the documents they share.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.agreement.unit_table import UnitTable
+
+
+@dataclass(frozen=True)
+class SpanF1:
+    pairs: dict[tuple[str, str], float | None]  # (a, b) with a < b: F1 pooled over documents
+    per_document: np.ndarray  # mean F1 over the document's pairs; NaN where undefined
+
+    @property
+    def mean(self) -> float | None:
+        return _mean([value for value in self.pairs.values() if value is not None])
+
+    def of_annotator(self, name: str) -> float | None:
+        return _mean([value for pair, value in self.pairs.items()
+                      if name in pair and value is not None])
+
+
+def span_f1(units: UnitTable) -> SpanF1:
+    table = units.spans
+    counted = table.counted
+    n_documents, n_annotators = counted.shape
+    span_count = np.bincount(table.document * n_annotators + table.annotator,
+                             minlength=n_documents * n_annotators)
+    span_count = span_count.reshape(n_documents, n_annotators)
+    present = units.present
+    pairs: dict[tuple[str, str], float | None] = {}
+    document_sum = np.zeros(n_documents)
+    document_pairs = np.zeros(n_documents)
+    for a in range(n_annotators):
+        for b in range(a + 1, n_annotators):
+            shared = counted[:, a] & counted[:, b]
+            if not shared.any():
+                continue
+            both = present[:, a] & present[:, b]
+            matched = np.bincount(units.document[both], minlength=n_documents)
+            total = span_count[:, a] + span_count[:, b]
+            pooled = int(total[shared].sum())
+            name = (table.annotators[a], table.annotators[b])
+            pairs[name] = 2 * int(matched[shared].sum()) / pooled if pooled else None
+            defined = shared & (total > 0)
+            document_sum[defined] += 2 * matched[defined] / total[defined]
+            document_pairs[defined] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_document = np.where(document_pairs > 0, document_sum / document_pairs, np.nan)
+    return SpanF1(pairs, per_document)
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
