@@ -18,6 +18,15 @@ TITLES = {
 }
 
 
+def format_size(size: int) -> str:
+    """A byte count as people read it: 512 bytes, 4 KB, 20 MB."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    if size >= 1024:
+        return f"{size / 1024:g} KB"
+    return f"{size} bytes"
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or (
         request.accept_mimetypes.best == "application/json"
@@ -42,8 +51,8 @@ def init_errors(app: Flask) -> None:
     def http_error(error: HTTPException):
         message = error.description or TITLES.get(error.code or 500, "Error")
         if error.code == 413:
-            limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-            message = f"The upload is larger than the {limit_mb} MB limit."
+            message = (f"The upload is larger than the "
+                       f"{format_size(app.config['MAX_CONTENT_LENGTH'])} limit.")
         response = error_response(error.code or 500, message)
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response[0].headers["Allow"] = ", ".join(error.valid_methods)
