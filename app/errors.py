@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
+
+# Ids are 32-bit INTEGER columns: a larger id in a URL is simply not found, rather than
+# reaching the database driver, which raises on it (an overflow, so a 500).
+LARGEST_ID = 2**31 - 1
 
 TITLES = {
     400: "Bad request",
@@ -46,16 +50,33 @@ def error_response(status: int, message: str, field: str | None = None):
     )
 
 
+def too_large_message(config) -> str:
+    """Which limit a 413 is about: the whole request, or (Werkzeug) one multipart text field."""
+    upload_limit = config.get("MAX_CONTENT_LENGTH")
+    length = request.content_length
+    if upload_limit and (length is None or length > upload_limit):
+        return f"The upload is larger than the {format_size(upload_limit)} limit."
+    field_limit = config.get("MAX_FORM_MEMORY_SIZE")
+    if field_limit:
+        return f"A form field is larger than the {format_size(field_limit)} limit."
+    return "The request is too large."
+
+
 def init_errors(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def refuse_ids_out_of_range(_endpoint, values):
+        if values and any(isinstance(value, int) and value > LARGEST_ID
+                          for value in values.values()):
+            abort(404)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         message = error.description or TITLES.get(error.code or 500, "Error")
         if error.code == 413:
-            message = (f"The upload is larger than the "
-                       f"{format_size(app.config['MAX_CONTENT_LENGTH'])} limit.")
-        response = error_response(error.code or 500, message)
-        if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-            response[0].headers["Allow"] = ", ".join(error.valid_methods)
+            message = too_large_message(app.config)
+        response = make_response(error_response(error.code or 500, message))
+        if error.code == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
 
     @app.errorhandler(Exception)
