@@ -122,7 +122,8 @@ def add_member(project_name: str, username: str, role: str) -> None:
 @click.command("import")
 @click.argument("project_name", metavar="PROJECT")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--assign", type=int, help="Assign each document to N annotators (balanced).")
+@click.option("--assign", type=click.IntRange(min=1), metavar="N",
+              help="Assign each document to N annotators (balanced).")
 @click.option("--create-users", is_flag=True,
               help="Create annotators named in the file (no usable password).")
 def import_command(project_name: str, file: str, assign: int | None, create_users: bool) -> None:
@@ -138,7 +139,10 @@ def import_command(project_name: str, file: str, assign: int | None, create_user
         summary = import_file(project, path.name, path.read_bytes(), assign=assign,
                               create_users=create_users)
     except ImportRefused as refused:
-        fail("nothing imported:\n" + "\n".join(f"  {e}" for e in refused.errors))
+        lines = [f"  {e}" for e in refused.errors]
+        if refused.truncated:
+            lines.append(f"  (stopped after {len(refused.errors)} problems; fix these first)")
+        fail("nothing imported:\n" + "\n".join(lines))
     except ServiceError as error:
         fail(f"nothing imported: {error.message}")
     db.session.commit()

@@ -282,6 +282,21 @@ def test_import_refuses_a_bad_file_and_imports_nothing(runner, study, tmp_path, 
             assert after == before
 
 
+def test_import_says_when_it_stopped_listing_problems(runner, study, tmp_path):
+    lines = [json.dumps({"id": f"x{i}", "title": "t"}) for i in range(30)]
+    path = _write(tmp_path, "many.jsonl", "\n".join(lines).encode())
+    result = invoke(runner, "import", "Study", path)
+    refused(result, "nothing imported", "stopped after 20 problems")
+    assert result.output.count('field "text"') == 20
+
+
+def test_import_refuses_assign_below_one(runner, study, tmp_path):
+    path = _write(tmp_path, "b.jsonl", jsonl_bytes(jsonl_document("d-1")))
+    for value in ("0", "-1", "two"):
+        refused(invoke(runner, "import", "Study", path, "--assign", value), "--assign")
+    assert count_rows("documents") == 0
+
+
 def test_import_refuses_ids_already_in_the_project(runner, study, tmp_path):
     path = _write(tmp_path, "b.jsonl", jsonl_bytes(jsonl_document("d-1")))
     assert invoke(runner, "import", "Study", path).exit_code == 0
