@@ -38,10 +38,11 @@ def agreement_command(project_name: str, as_json: bool, mode: str, annotators: s
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False))
         return
-    click.echo(text_report(project.name, report))
+    click.echo(text_report(project.name, report, presentation.evidence_names(project)))
 
 
-def text_report(project_name: str, report: dict) -> str:
+def text_report(project_name: str, report: dict, evidence_names: dict[str, str]) -> str:
+    """The report as plain text; evidence types by key, in the scheme's order."""
     from app.agreement import interpret_alpha
 
     annotators = report.get("annotators") or []
@@ -55,11 +56,13 @@ def text_report(project_name: str, report: dict) -> str:
              f"{h.band_text} ({h.band_range})" if h.band_range else h.band_text]
             for h in presentation.headlines(report, interpret_alpha)]
     lines += table(["Figure", "Value", "Interval", "Reading"], rows) + [""]
-    evidence = presentation.keyed_table(report.get("per_evidence_type") or {})
-    if evidence["rows"]:
+    evidence = presentation.evidence_rows(report, {key: key for key in evidence_names})
+    if evidence:
         lines += ["By evidence type"]
-        lines += table(["Evidence type"] + evidence["columns"],
-                       [[row["key"]] + row["cells"] for row in evidence["rows"]]) + [""]
+        lines += table(["Evidence type", "Spans", "Units", "α (type vs rest)", "α_U",
+                        "Units in disagreement"],
+                       [[r["key"], r["spans"], r["units"], r["alpha"], r["unitizing_alpha"],
+                         r["troubled"]] for r in evidence]) + [""]
     documents = (report.get("per_document") or [])[:WORST_DOCUMENTS]
     if documents:
         lines += [f"Worst documents (up to {WORST_DOCUMENTS})"]

@@ -1,4 +1,5 @@
-"""Turn an agreement report (plain dict) into what the dashboard template shows.
+"""Turn an agreement report (plain dict, see app.agreement.build_report) into what the
+dashboard and the CLI show.
 
 Numbers become strings here ("0.812", or "—" when undefined) so the template never does
 arithmetic, and a missing or null figure can never crash the page.
@@ -16,21 +17,24 @@ from app.agreement_views.svg import kappa_heatmap, share_bar
 from app.models import Project
 from app.projects.service import project_scheme
 
-RELIABLE = 0.800  # Krippendorff (2004), Content Analysis 2nd ed., sec. 11.4.4
-TENTATIVE = 0.667  # ... the lowest value for "tentative conclusions" in the same section
+# Krippendorff (2004), Content Analysis, 2nd ed., sec. 11.4.4 (as app.agreement.interpret_alpha).
+RELIABLE = 0.800
+TENTATIVE = 0.667
 NOT_ENOUGH_DATA = "not enough data"
-DISAGREEMENT_KINDS = [
-    ("unanimous", "Unanimous", "Every annotator marked the unit alike."),
-    ("boundary", "Boundary", "Same unit and labels, but the span starts or ends elsewhere."),
-    ("evidence_type", "Evidence type", "Annotators chose different evidence types."),
-    ("claimant", "Claimant", "Annotators named different claimants."),
-    ("missing", "Missing", "Some annotators did not mark the unit at all."),
-]
 BAND_RANGE = {
     "reliable": "α ≥ 0.800",
     "tentative": "0.667 ≤ α < 0.800",
     "unreliable": "α < 0.667",
 }
+# The kinds of app.agreement.disagreements, explained for researchers.
+DISAGREEMENT_KINDS = [
+    ("unanimous", "Unanimous", "every annotator marked the unit, with the same boundaries, "
+     "evidence type and claimant"),
+    ("boundary", "Boundary", "the spans start or end in different places"),
+    ("evidence_type", "Evidence type", "the annotators chose different evidence types"),
+    ("claimant", "Claimant", "the annotators named different claimants"),
+    ("missing", "Missing", "some annotators did not mark the unit at all"),
+]
 
 
 def figure(value, places: int = 3) -> str:
@@ -101,50 +105,56 @@ def heatmap(report: dict):
     return kappa_heatmap(annotators, pairs)
 
 
-def stat_columns(rows: dict) -> list[str]:
-    """The numeric fields of a per-key table, in the order the report gives them."""
-    columns: list[str] = []
-    for stats in rows.values():
-        for name, value in (stats or {}).items():
-            numeric = value is None or (isinstance(value, int | float)
-                                        and not isinstance(value, bool))
-            if numeric and name not in columns:
-                columns.append(name)
-    return columns
-
-
-def column_label(name: str) -> str:
-    words = {"f1": "F1", "alpha": "α", "kappa": "κ", "ci": "CI"}
-    return " ".join(words.get(w, w) for w in name.split("_")).capitalize()
-
-
-def keyed_table(rows: dict, names: dict[str, str] | None = None) -> dict:
-    columns = stat_columns(rows)
-    places = {c: 0 if _all_whole(rows, c) else 3 for c in columns}
-    return {
-        "columns": [column_label(c) for c in columns],
-        "rows": [{"key": key, "name": (names or {}).get(key, key),
-                  "cells": [figure((stats or {}).get(c), places[c]) for c in columns]}
-                 for key, stats in rows.items()],
-    }
-
-
-def _all_whole(rows: dict, column: str) -> bool:
-    values = [(s or {}).get(column) for s in rows.values()]
-    return all(isinstance(v, int) and not isinstance(v, bool) for v in values if v is not None)
-
-
 def evidence_names(project: Project) -> dict[str, str]:
     return {e.key: e.name for e in project_scheme(project).evidence_types}
+
+
+def evidence_rows(report: dict, names: dict[str, str]) -> list[dict]:
+    """One row per evidence type, in the scheme's order (types of old data at the end)."""
+    per_type = report.get("per_evidence_type") or {}
+    keys = [k for k in names if k in per_type] + [k for k in per_type if k not in names]
+    return [{
+        "key": key,
+        "name": names.get(key, key),
+        "spans": figure(per_type[key].get("spans"), 0),
+        "units": figure(per_type[key].get("units"), 0),
+        "alpha": figure(per_type[key].get("alpha_binary")),
+        "unitizing_alpha": figure(per_type[key].get("unitizing_alpha")),
+        "troubled": figure(_troubled(per_type[key].get("units"),
+                                     per_type[key].get("disagreements")), 0),
+    } for key in keys]
+
+
+def annotator_rows(report: dict) -> list[dict]:
+    rows = []
+    for name, stats in (report.get("per_annotator") or {}).items():
+        differed = stats.get("differed") or {}
+        rows.append({
+            "name": name,
+            "documents": figure(stats.get("documents"), 0),
+            "spans": figure(stats.get("spans"), 0),
+            "f1_overlap": figure(stats.get("f1_overlap")),
+            "f1_exact": figure(stats.get("f1_exact")),
+            "evidence_agreement": figure(stats.get("evidence_type_agreement")),
+            "claimant_agreement": figure(stats.get("claimant_agreement")),
+            "missed": figure(stats.get("missed"), 0),
+            "differed": {kind: figure(differed.get(kind), 0)
+                         for kind in ("boundary", "evidence_type", "claimant")},
+        })
+    return rows
+
+
+def _troubled(units, counts) -> int | None:
+    """Units showing any disagreement. A unit may show several kinds at once, so this is all
+    units but the unanimous ones, never the kinds' counts added up."""
+    if not isinstance(units, int) or not isinstance(counts, dict):
+        return None
+    return units - (counts.get("unanimous") or 0)
 
 
 def document_rows(report: dict, project: Project, link_exists: Callable[[str], bool]) -> list:
     rows = []
     for entry in report.get("per_document") or []:
-        disagreements = entry.get("disagreements")
-        if isinstance(disagreements, dict):
-            disagreements = sum(v for k, v in disagreements.items()
-                                if k != "unanimous" and isinstance(v, int))
         rows.append({
             "title": entry.get("title") or f"Document {entry.get('document')}",
             "url": document_link(entry.get("document"), project, link_exists),
@@ -153,7 +163,7 @@ def document_rows(report: dict, project: Project, link_exists: Callable[[str], b
             "claimant_alpha": figure(entry.get("claimant_alpha")),
             "f1_overlap": figure(entry.get("f1_overlap")),
             "unitizing_alpha": figure(entry.get("unitizing_alpha")),
-            "disagreements": figure(disagreements, 0),
+            "troubled": figure(_troubled(entry.get("units"), entry.get("disagreements")), 0),
         })
     return rows
 
@@ -173,24 +183,34 @@ def document_link(document_id, project: Project, link_exists: Callable[[str], bo
 
 
 def disagreement_rows(report: dict) -> list[dict]:
+    """Each kind's count and its share of all units (shares may add up to more than 100%)."""
     counts = report.get("disagreements") or {}
-    total = sum(v for v in counts.values() if isinstance(v, int))
+    units = report.get("units") if isinstance(report.get("units"), int) else 0
     rows = []
     for key, label, explanation in DISAGREEMENT_KINDS:
         count = counts.get(key) or 0
-        share = count / total if total else 0.0
+        share = count / units if units else 0.0
         rows.append({"key": key, "label": label, "explanation": explanation, "count": count,
-                     "share": f"{share:.0%}" if total else "—",
+                     "share": f"{share:.0%}" if units else "—",
                      "bar": share_bar(share, f"{label}: {share:.0%} of units")})
     return rows
 
 
 def confusion_tables(report: dict, names: dict[str, str]) -> list[dict]:
+    """Evidence-type confusion matrices, one per pair of annotators the report has one for."""
+    confusions = (report.get("evidence_type") or {}).get("confusion") or {}
+    annotators = list(report.get("annotators") or [])
     tables = []
-    for pair, confusion in ((report.get("evidence_type") or {}).get("confusion") or {}).items():
-        first, _, second = pair.partition("/")
-        labels = [names.get(label, label) if label is not None else "(none)"
-                  for label in confusion.get("labels") or []]
-        tables.append({"first": first, "second": second, "labels": labels,
-                       "matrix": confusion.get("matrix") or []})
+    # Pairs come from the annotator list, not by splitting "a/b": a username may contain "/".
+    for index, first in enumerate(annotators):
+        for second in annotators[index + 1:]:
+            rows, columns = (first, second) if f"{first}/{second}" in confusions else (
+                second, first)
+            confusion = confusions.get(f"{rows}/{columns}")
+            if not confusion:
+                continue
+            labels = [names.get(label, label) if label is not None else "(none)"
+                      for label in confusion.get("labels") or []]
+            tables.append({"first": rows, "second": columns, "labels": labels,
+                           "matrix": confusion.get("matrix") or []})
     return tables

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 
 from markupsafe import Markup, escape
 
-CELL = 56  # px, one heatmap cell
+CELL = 68  # px, one heatmap cell
 CHAR_WIDTH = 7.5  # px, a generous average for 13px labels: sizes the room for names
 LABEL_CHARS = 16  # longer names are cut (the full name stays in the cell titles)
-LEGEND_HEIGHT = 56
-LEGEND_MIN_WIDTH = 200
+LEGEND_HEIGHT = 72
+LEGEND_MIN_WIDTH = 230
 NO_VALUE_FILL = "#eef1f4"
 
 
@@ -113,6 +113,8 @@ def _legend(x: int, y: int, width: int) -> str:
         tick_x = x + (value + 1) / 2 * width
         parts.append(f'<text class="tick" x="{tick_x:.1f}" y="{y + 28}" '
                      f'text-anchor="{anchor}">{label}</text>')
+    parts.append(f'<text class="tick" x="{x}" y="{y + 46}">0 = chance level, '
+                 "1 = perfect agreement</text>")
     parts.append("</g>")
     return "".join(parts)
 
@@ -122,7 +124,8 @@ def share_bar(share: float, label: str, width: int = 160) -> Markup:
     share = max(0.0, min(1.0, share))
     return Markup(
         f'<svg class="share-bar" xmlns="http://www.w3.org/2000/svg" width="{width}" height="12" '
-        f'viewBox="0 0 {width} 12" role="img" aria-label="{escape(label)}">'
+        f'viewBox="0 0 {width} 12" preserveAspectRatio="none" role="img" '
+        f'aria-label="{escape(label)}">'
         f'<rect width="{width}" height="12" fill="#eef1f4"/>'
         f'<rect width="{share * width:.1f}" height="12" fill="#0b5cad"/></svg>')
 
