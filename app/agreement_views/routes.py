@@ -9,7 +9,7 @@ from __future__ import annotations
 import pathlib
 
 from flask import Blueprint, current_app, jsonify, render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.agreement_views import presentation
 from app.agreement_views.service import (
@@ -20,7 +20,7 @@ from app.agreement_views.service import (
 )
 from app.errors import error_response
 from app.models import Project
-from app.permissions import project_role_required
+from app.permissions import project_role_required, role_in
 from app.projects.service import ServiceError
 
 bp = Blueprint("agreement_views", __name__)
@@ -60,10 +60,13 @@ def help_page():
 def _render_dashboard(project: Project, options: AgreementOptions, report: dict | None,
                       error: ServiceError | None) -> str:
     from app.agreement import interpret_alpha
+    from app.projects.routes import project_links  # the project's tabs, as on its other pages
 
     link_exists = current_app.view_functions.__contains__
     names = presentation.evidence_names(project)
-    context = {"project": project, "options": options, "error": error, "report": report,
+    context = {"project": project, "links": project_links(project),
+               "role": role_in(current_user, project),
+               "options": options, "error": error, "report": report,
                "candidates": known_annotator_names(project),
                "thresholds": (presentation.RELIABLE, presentation.TENTATIVE)}
     if report is not None:

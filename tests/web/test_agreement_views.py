@@ -12,7 +12,7 @@ import pytest
 
 from app.agreement_views.svg import kappa_heatmap
 from app.extensions import db
-from app.models import Assignment, User
+from app.models import Assignment, Document, User
 
 TEXT = ("The ministry said 12 people died. Rescuers said 23 bodies were found. "
         "A witness saw two flashes.")
@@ -93,6 +93,20 @@ def test_the_page_shows_every_figure_and_its_band(client, auth, project):
     assert page.count('class="kappa-heatmap"') == 1
     assert "amira and bruno: Cohen" in page
     assert "Official statement" in page  # evidence types by their names in the scheme
+    assert 'aria-current="page">Agreement</a>' in page  # the project's tabs, this one current
+
+
+def test_document_titles_link_to_where_the_document_can_be_reviewed(app, client, auth, project):
+    from flask import url_for
+
+    auth.login("rui")
+    page = client.get(dashboard_url(project)).get_data(as_text=True)
+    document = db.session.query(Document).filter_by(title="Quiet day").one()
+    if "review.document" in app.view_functions:
+        target = url_for("review.document", document_id=document.id, _external=False)
+    else:  # no review pages yet: the project's documents list
+        target = url_for("projects.documents", project_id=project.id, _external=False)
+    assert f'<a href="{target}">Quiet day</a>' in page
 
 
 def test_only_submitted_work_counts_on_the_page(client, auth, project):
