@@ -34,6 +34,11 @@ def json_error(status: int, message: str, field: str | None = None, **extra):
 def require_login():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    return None
+
+
+@bp.before_request
+def refuse_impossible_ids():
     if any(isinstance(value, int) and value > LARGEST_ID
            for value in (request.view_args or {}).values()):
         return json_error(404, "not found")
