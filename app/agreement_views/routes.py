@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pathlib
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.agreement_views import presentation
@@ -25,6 +25,7 @@ from app.projects.service import ServiceError
 
 bp = Blueprint("agreement_views", __name__)
 
+DOCUMENT_ROWS = 100  # the worst documents shown on the page; the API and CLI give them all
 HELP_FILE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "agreement-dashboard.md"
 
 
@@ -76,7 +77,10 @@ def _render_dashboard(project: Project, options: AgreementOptions, report: dict 
             heatmap=presentation.heatmap(report),
             evidence_rows=presentation.evidence_rows(report, names),
             annotator_rows=presentation.annotator_rows(report),
-            documents=presentation.document_rows(report, project, link_exists),
+            documents=presentation.document_rows(report, project, link_exists)[:DOCUMENT_ROWS],
+            documents_total=len(report.get("per_document") or []),
+            json_url=url_for("agreement_views.api_report", project_id=project.id,
+                             **request.args.to_dict(flat=False)),
             disagreements=presentation.disagreement_rows(report),
             confusions=presentation.confusion_tables(report, names),
         )

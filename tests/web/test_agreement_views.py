@@ -130,6 +130,19 @@ def test_documents_are_listed_worst_first_as_in_the_report(client, auth, project
     assert positions == sorted(positions) and len(order) == 2
 
 
+def test_long_document_lists_are_cut_with_a_link_to_the_full_report(client, auth, project,
+                                                                    monkeypatch):
+    monkeypatch.setattr("app.agreement_views.routes.DOCUMENT_ROWS", 1)
+    auth.login("rui")
+    page = client.get(dashboard_url(project, annotators="amira&annotators=bruno")).get_data(
+        as_text=True)
+    assert "Showing the 1 worst of 2 documents" in page
+    assert (f'href="/api/v1/projects/{project.id}/agreement?annotators=amira&amp;'
+            'annotators=bruno"') in page
+    table = page[page.index("By document, worst first"):page.index("By annotator")]
+    assert table.count('<th scope="row">') == 1
+
+
 def test_mode_and_annotator_choices_come_back_selected(client, auth, project):
     auth.login("rui")
     page = client.get(dashboard_url(project, mode="exact", annotators="amira,bruno")).get_data(
