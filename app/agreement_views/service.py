@@ -34,6 +34,7 @@ from app.projects.service import ServiceError
 MODES = ("overlap", "exact")
 CACHE_CAPACITY = 32  # reports kept per app; one report is small (a few kB per 100 documents)
 DEFAULT_BOOTSTRAP_DRAWS = 1000
+MAX_ID = 2**31 - 1
 _TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
@@ -57,7 +58,8 @@ def options_from_args(args: Mapping) -> AgreementOptions:
     documents = None
     document_words = _list_argument(args, "documents")
     if document_words is not None:
-        if not all(word.isdigit() for word in document_words):
+        # Ids beyond a 32-bit integer cannot exist; PostgreSQL would refuse to compare them.
+        if not all(word.isdigit() and int(word) <= MAX_ID for word in document_words):
             raise ServiceError("documents must be document ids (whole numbers)", "documents")
         documents = tuple(sorted({int(word) for word in document_words}))
     include = str(args.get("include_unsubmitted") or "").strip().lower() in _TRUE_WORDS

@@ -119,7 +119,8 @@ def test_bad_parameters_answer_422_naming_the_field(client, auth, project, subte
                          ("annotators=amira,nobody", "annotators"),
                          ("annotators=rui", "annotators"),  # a reviewer is not an annotator
                          ("documents=abc", "documents"),
-                         ("documents=99999", "documents")):
+                         ("documents=99999", "documents"),
+                         ("documents=99999999999999999999", "documents")):
         with subtests.test(query=query):
             response = client.get(api_url(project, query))
             assert response.status_code == 422
