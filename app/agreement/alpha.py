@@ -81,6 +81,29 @@ def grouped_alpha(counts: UnitCounts, group: np.ndarray, n_groups: int) -> np.nd
     return np.where(expected > 0, alpha, np.nan)
 
 
+def one_against_rest_alphas(counts: UnitCounts) -> np.ndarray:
+    """For each category c, alpha of the yes/no labels "is c" (NaN where undefined).
+
+    Same formula on two categories: a pairable unit with k values c out of m has
+    o_same = (k (k - 1) + (m - k)(m - k - 1)) / (m - 1); a unit without c has o_same = m.
+    """
+    m = counts.values_per_unit()
+    pairable = m >= 2
+    n = float(m[pairable].sum())
+    kept = pairable[counts.unit]
+    k = counts.count[kept].astype(float)
+    m_of_entry = m[counts.unit[kept]].astype(float)
+    change = (k * (k - 1) + (m_of_entry - k) * (m_of_entry - k - 1)) / (m_of_entry - 1)
+    change -= m_of_entry
+    category = counts.category[kept]
+    observed_same = n + np.bincount(category, weights=change, minlength=counts.n_categories)
+    yes = np.bincount(category, weights=k, minlength=counts.n_categories)
+    expected = n * n - yes * yes - (n - yes) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = 1.0 - (n - 1.0) * (n - observed_same) / expected
+    return np.where(expected > 0, alpha, np.nan)
+
+
 def alpha_from_unit_values(units: Iterable[Iterable[Hashable]]) -> float | None:
     """Alpha from the values each unit received (missing values simply left out)."""
     labels, unit_index, codes = _encode(units)

@@ -27,9 +27,25 @@ def connected_labels(n_nodes: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return labels
 
 
-def occurrences(keys: np.ndarray) -> np.ndarray:
-    """How often each element's value occurs in `keys`."""
+def compact(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Renumber non-negative integer keys 0, 1, ... in increasing order: (new numbers, count).
+
+    Like np.unique(..., return_inverse=True) but without a sort when the keys span a range
+    not much larger than their number (the usual case here: span index x annotators).
+    """
     if len(keys) == 0:
-        return np.zeros(0, dtype=np.int64)
-    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    return counts[inverse]
+        return np.zeros(0, dtype=np.int64), 0
+    top = int(keys.max()) + 1
+    if top > 8 * len(keys) + (1 << 20):
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        return inverse.ravel(), len(distinct)
+    seen = np.zeros(top, dtype=bool)
+    seen[keys] = True
+    number = np.cumsum(seen) - 1
+    return number[keys], int(number[-1]) + 1
+
+
+def occurrences(keys: np.ndarray) -> np.ndarray:
+    """How often each element's value occurs in `keys` (non-negative integers)."""
+    numbers, count = compact(keys)
+    return np.bincount(numbers, minlength=count)[numbers]

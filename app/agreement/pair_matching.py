@@ -19,7 +19,7 @@ from itertools import permutations
 import numpy as np
 
 from app.agreement.assignment import max_weight_assignment
-from app.agreement.graph import connected_labels, occurrences
+from app.agreement.graph import compact, connected_labels, occurrences
 
 MAX_ASSIGNMENTS = 720  # assignments tried at once per component (6 x 6)
 
@@ -58,17 +58,20 @@ def pairwise_matches(left: np.ndarray, right: np.ndarray, overlap: np.ndarray,
 
 def _components(u_keys: np.ndarray, v_keys: np.ndarray) -> np.ndarray:
     """Component number (0, 1, ...) of each edge u_keys[i] - v_keys[i]."""
-    nodes, inverse = np.unique(np.concatenate([u_keys, v_keys]), return_inverse=True)
-    labels = connected_labels(len(nodes), inverse[: len(u_keys)], inverse[len(u_keys):])
-    return np.unique(labels[inverse[: len(u_keys)]], return_inverse=True)[1]
+    nodes, n_nodes = compact(np.concatenate([u_keys, v_keys]))
+    labels = connected_labels(n_nodes, nodes[: len(u_keys)], nodes[len(u_keys):])
+    return compact(labels[nodes[: len(u_keys)]])[0]
 
 
 def _local_index(component: np.ndarray, span: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each edge's span numbered 0, 1, ... within its component; spans per component."""
-    keys, inverse = np.unique(np.stack([component, span], axis=1), axis=0, return_inverse=True)
-    first = np.searchsorted(keys[:, 0], keys[:, 0], side="left")
-    local = (np.arange(len(keys)) - first)[inverse.ravel()]
-    return local, np.bincount(keys[:, 0], minlength=int(component.max(initial=-1)) + 1)
+    n = int(span.max(initial=-1)) + 1
+    pair, n_pairs = compact(component * n + span)
+    pair_component = np.zeros(n_pairs, dtype=np.int64)
+    pair_component[pair] = component
+    first = np.searchsorted(pair_component, pair_component, side="left")
+    local = (np.arange(n_pairs) - first)[pair]
+    return local, np.bincount(pair_component, minlength=int(component.max(initial=-1)) + 1)
 
 
 def _preference_rank(component, left, right, distance) -> tuple[np.ndarray, np.ndarray]:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from app.agreement.alpha import UnitCounts
+from app.agreement.alpha import one_against_rest_alphas
 from app.agreement.disagreements import VALUE_KINDS, Disagreements, find_disagreements
 from app.agreement.labels import LabelAgreement
 from app.agreement.spans import SpanF1, span_f1
@@ -160,18 +160,17 @@ def _worst_first(entry: dict, index: int) -> tuple:
 def _per_evidence_type(units: UnitTable, evidence: LabelAgreement, project: UnitizingResult,
                        disagreements: Disagreements) -> dict:
     spans = units.spans
-    unit, annotator = np.nonzero(evidence.grid >= 0)
-    values = evidence.grid[unit, annotator]
+    # Each type against all others: alpha of the yes/no question "is it this type?".
+    binary = one_against_rest_alphas(evidence.counts)
+    span_counts = np.bincount(spans.evidence, minlength=len(spans.evidence_types))
     result = {}
     for code, key in enumerate(spans.evidence_types):
         uses = (evidence.grid == code).any(axis=1)
-        # This type against all others: alpha of the yes/no question "is it this type?".
-        binary = UnitCounts.from_values(unit, (values == code).astype(np.int64), units.n_units)
         result[key] = {
-            "spans": int((spans.evidence == code).sum()),
+            "spans": int(span_counts[code]),
             "units": int(uses.sum()),
             "unitizing_alpha": project.per_category.get(key),
-            "alpha_binary": binary.alpha(),
+            "alpha_binary": _number(binary[code]),
             "disagreements": disagreements.count(uses),
         }
     return result

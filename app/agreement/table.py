@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,7 +35,7 @@ class SpanTable:
     evidence_types: tuple[str, ...]  # sorted keys used by the counted spans
     claimants: tuple  # claimant ids used by the counted spans, sorted (untagged excluded)
     counted: np.ndarray  # bool (documents x annotators): whose work counts in which document
-    spans: tuple  # the counted AnnotatedSpans, in canonical order
+    source: tuple  # (every AnnotatedSpan given, index of each counted one in canonical order)
     document: np.ndarray  # per span: index into `documents`
     annotator: np.ndarray  # per span: index into `annotators`
     start: np.ndarray
@@ -62,21 +62,21 @@ class SpanTable:
 
         spans = [span for doc in documents for span in doc.spans]
         document = np.repeat(np.arange(len(documents)), [len(doc.spans) for doc in documents])
-        annotator = _codes([span.annotator for span in spans], code)
+        columns = _columns(spans)
+        annotator = _codes(columns[0], code)
         keep = annotator >= 0
         keep[keep] = counted[document[keep], annotator[keep]]
-        spans = [span for span, kept in zip(spans, keep.tolist(), strict=True) if kept]
-        return cls._from_counted(documents, names, counted, spans, document[keep], annotator[keep])
-
-    @classmethod
-    def _from_counted(cls, documents, names, counted, spans, document, annotator) -> SpanTable:
-        start = np.fromiter(map(attrgetter("start"), spans), dtype=np.int64, count=len(spans))
-        end = np.fromiter(map(attrgetter("end"), spans), dtype=np.int64, count=len(spans))
-        _check_offsets(documents, spans, document, start, end)
-        evidence_names = [span.evidence_type for span in spans]
+        source = np.flatnonzero(keep)
+        if len(source) < len(spans):
+            columns = [[column[i] for i in source.tolist()] for column in columns]
+            document, annotator = document[source], annotator[source]
+        start = np.array(columns[1], dtype=np.int64)
+        end = np.array(columns[2], dtype=np.int64)
+        _check_offsets(documents, spans, document, start, end, source)
+        evidence_names = columns[3]
         evidence_types = tuple(sorted(set(evidence_names)))
         evidence = _codes(evidence_names, {key: i for i, key in enumerate(evidence_types)})
-        claimant_ids = [span.claimant for span in spans]
+        claimant_ids = columns[4]
         claimants = tuple(sorted(set(claimant_ids) - {None}, key=label_sort_key))
         claimant_code = {claimant: i for i, claimant in enumerate(claimants)}
         claimant_code[None] = UNTAGGED
@@ -84,17 +84,30 @@ class SpanTable:
         order = np.lexsort((annotator, claimant, evidence, end, start, document))
         return cls(
             documents=documents, annotators=names, evidence_types=evidence_types,
-            claimants=claimants, counted=counted, spans=tuple(spans[i] for i in order.tolist()),
+            claimants=claimants, counted=counted, source=(spans, source[order]),
             document=document[order], annotator=annotator[order], start=start[order],
             end=end[order], evidence=evidence[order], claimant=claimant[order],
         )
 
+    @cached_property
+    def spans(self) -> tuple:
+        """The counted AnnotatedSpans, in canonical order."""
+        spans, index = self.source
+        return tuple(spans[i] for i in index.tolist())
+
     def __len__(self) -> int:
-        return len(self.spans)
+        return len(self.document)
 
     @property
     def lengths(self) -> np.ndarray:
         return np.array([doc.length for doc in self.documents], dtype=np.int64)
+
+
+def _columns(spans: list) -> list[list]:
+    """annotator, start, end, evidence type and claimant of every span, as five columns."""
+    return [[span.annotator for span in spans], [span.start for span in spans],
+            [span.end for span in spans], [span.evidence_type for span in spans],
+            [span.claimant for span in spans]]
 
 
 def _codes(values: list, code: dict) -> np.ndarray:
@@ -104,11 +117,11 @@ def _codes(values: list, code: dict) -> np.ndarray:
     return np.fromiter(map(code.__getitem__, values), dtype=np.int64, count=len(values))
 
 
-def _check_offsets(documents, spans: list[AnnotatedSpan], document, start, end) -> None:
+def _check_offsets(documents, spans: list[AnnotatedSpan], document, start, end, source) -> None:
     lengths = np.array([doc.length for doc in documents], dtype=np.int64)
     bad = (start < 0) | (end <= start) | (end > lengths[document])
     if bad.any():
-        span = spans[int(np.flatnonzero(bad)[0])]
+        span = spans[int(source[np.flatnonzero(bad)[0]])]
         raise ValueError(
             f"span ({span.start}, {span.end}) of {span.annotator!r} in document "
             f"{span.document!r} is outside 0 <= start < end <= length"

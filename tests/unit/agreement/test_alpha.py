@@ -17,6 +17,7 @@ from app.agreement.alpha import (
     coincidence_matrix,
     grouped_alpha,
     krippendorff_alpha_nominal,
+    one_against_rest_alphas,
 )
 
 NAN = math.nan
@@ -96,6 +97,7 @@ def reliability_data(max_annotators=6, max_units=40, categories=5):
                                           st.just(NAN))))
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the package divides 0 by 0 at times
 @settings(max_examples=150, deadline=None)
 @given(reliability_data())
 def test_matches_the_krippendorff_package(data):
@@ -158,3 +160,19 @@ def test_alpha_per_group_equals_alpha_of_each_group_alone(data, groups):
             assert math.isnan(per_group[g])
         else:
             assert per_group[g] == pytest.approx(alone, abs=1e-9)
+
+
+@settings(max_examples=80, deadline=None)
+@given(reliability_data(categories=4))
+def test_one_against_rest_alpha_is_alpha_of_the_yes_no_labels(data):
+    present = ~np.isnan(data)
+    counts = UnitCounts.from_values(np.nonzero(present)[1], data[present].astype(int),
+                                    data.shape[1])
+    binary = one_against_rest_alphas(counts)
+    for category in range(counts.n_categories):
+        yes_no = np.where(present, (data == category).astype(float), NAN)
+        alone = krippendorff_alpha_nominal(yes_no)
+        if alone is None:
+            assert math.isnan(binary[category])
+        else:
+            assert binary[category] == pytest.approx(alone, abs=1e-9)

@@ -1,5 +1,5 @@
 """Bootstrap interval for alpha: exact arithmetic per resample, and the same distribution as
-resampling units one by one."""
+resampling the pairable units one by one."""
 
 import numpy as np
 import pytest
@@ -29,11 +29,12 @@ def counts_of(data: np.ndarray) -> UnitCounts:
 def test_alpha_of_pattern_weights_equals_alpha_of_the_resampled_units(seed, n_units, annotators):
     data = noisy_data(n_units, annotators, seed=seed)
     patterns = _Patterns(counts_of(data))
-    picks = np.random.default_rng(seed).integers(0, n_units, size=(5, n_units))
+    pairable = len(patterns.units)
+    picks = np.random.default_rng(seed).integers(0, pairable, size=(5, pairable))
     weights = np.stack([np.bincount(patterns.pattern_of_unit[row],
                                     minlength=len(patterns.frequency)) for row in picks])
     for alpha, row in zip(patterns.alphas(weights), picks, strict=True):
-        direct = krippendorff_alpha_nominal(data[:, row])
+        direct = krippendorff_alpha_nominal(data[:, patterns.units[row]])
         if direct is None:
             assert np.isnan(alpha)
         else:
@@ -44,8 +45,9 @@ def test_interval_matches_resampling_units_one_by_one():
     data = noisy_data()
     ours = bootstrap_alpha_interval(counts_of(data), draws=4000, seed=1)
     rng = np.random.default_rng(2)
-    naive = [krippendorff_alpha_nominal(data[:, rng.integers(0, data.shape[1], data.shape[1])])
-             for _ in range(4000)]
+    pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
+    n = pairable.shape[1]
+    naive = [krippendorff_alpha_nominal(pairable[:, rng.integers(0, n, n)]) for _ in range(4000)]
     low, high = np.percentile([a for a in naive if a is not None], [2.5, 97.5])
     assert ours[0] == pytest.approx(low, abs=0.03)
     assert ours[1] == pytest.approx(high, abs=0.03)
@@ -70,10 +72,23 @@ def test_undefined_cases_give_none():
     assert bootstrap_alpha_interval(counts_of(np.zeros((2, 0))), draws=50) is None
 
 
-def test_many_categories_take_the_sparse_path_with_the_same_result(monkeypatch):
+def test_sparse_and_dense_arithmetic_give_the_same_interval(monkeypatch):
     from app.agreement import bootstrap
 
     counts = counts_of(noisy_data(categories=40, n_units=200))
     dense = bootstrap_alpha_interval(counts, draws=200, seed=9)
-    monkeypatch.setattr(bootstrap, "_DENSE_CELLS", 0)
+    monkeypatch.setattr(bootstrap, "_DENSE_FACTOR", 0)
     assert bootstrap_alpha_interval(counts, draws=200, seed=9) == pytest.approx(dense, abs=1e-12)
+
+
+def test_pattern_weights_resample_every_pairable_unit_count_with_the_right_means():
+    # Many rare patterns (drawn unit by unit from a pool) and a few common ones.
+    counts = counts_of(noisy_data(n_units=600, categories=6, agreement=0.8, seed=8))
+    patterns = _Patterns(counts)
+    assert (patterns.frequency <= 8).any() and (patterns.frequency > 8).any()
+    weights = patterns.draw_weights(np.random.default_rng(4), 3000)
+    assert (weights >= 0).all()
+    assert (weights.sum(axis=1) == len(patterns.units)).all()
+    expected = patterns.frequency  # mean of a multinomial draw: n * f / n
+    spread = np.sqrt(patterns.frequency * (1 - patterns.frequency / len(patterns.units)) / 3000)
+    assert (np.abs(weights.mean(axis=0) - expected) < 5 * spread + 1e-9).all()
