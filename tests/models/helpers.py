@@ -1,12 +1,15 @@
-"""Shared checks for the model tests: the DATABASE must refuse, not just the ORM."""
+"""Shared helpers for the foundation tests: the DATABASE must refuse, not just the ORM; and
+cheap password hashes where password hashing is not what is tested."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
 
 from app.extensions import db
 
@@ -40,3 +43,14 @@ def insert_span_sql(document_id: int, annotator_id: int, claimant_id: int,
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def use_cheap_password_hashes(monkeypatch) -> None:
+    """scrypt takes ~0.1 s a hash by design; tests that only need users use one iteration of
+    PBKDF2 instead (check_password_hash reads the method from the hash, so logins still work).
+    tests/web/test_auth.py keeps the real scrypt."""
+    cheap = functools.partial(generate_password_hash, method="pbkdf2:sha256:1")
+    monkeypatch.setattr("app.models.users.generate_password_hash",
+                        lambda password, method=None: cheap(password))
+    monkeypatch.setattr("app.projects.demo.generate_password_hash",
+                        lambda password, method=None: cheap(password))

@@ -12,6 +12,12 @@ from app.extensions import db
 from app.models import ApiToken, Project, User
 from app.models.users import hash_token
 from tests.conftest import csrf_token_from
+from tests.models.helpers import use_cheap_password_hashes
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    use_cheap_password_hashes(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -108,9 +114,10 @@ def test_user_without_a_password_cannot_log_in(client, make):
         assert not _logged_in(client)
 
 
-def test_password_is_stored_hashed(make):
+def test_password_is_stored_hashed_with_scrypt(make, monkeypatch):
+    monkeypatch.undo()  # the real hashing, not the cheap one the other tests use
     user = make.user("alice")
-    assert "password123" not in user.password_hash
+    assert user.password_hash.startswith("scrypt:") and "password123" not in user.password_hash
     assert user.check_password("password123") and not user.check_password("password124")
 
 

@@ -9,8 +9,14 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import ApiToken, User
 from tests.conftest import count_rows
+from tests.models.helpers import use_cheap_password_hashes
 
 NO_INTERNALS = ("Traceback", "sqlalchemy", "psycopg", "sqlite3", "Werkzeug Debugger")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    use_cheap_password_hashes(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
