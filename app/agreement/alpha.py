@@ -106,15 +106,17 @@ def one_against_rest_alphas(counts: UnitCounts) -> np.ndarray:
 
 def alpha_from_unit_values(units: Iterable[Iterable[Hashable]]) -> float | None:
     """Alpha from the values each unit received (missing values simply left out)."""
-    labels, unit_index, codes = _encode(units)
-    return UnitCounts.from_values(unit_index, codes, len(labels[1])).alpha()
+    _, coded = _encode(units)
+    unit_index = np.repeat(np.arange(len(coded)), [len(values) for values in coded])
+    codes = np.array([c for values in coded for c in values], dtype=np.int64)
+    return UnitCounts.from_values(unit_index, codes, len(coded)).alpha()
 
 
 def coincidence_matrix(units: Iterable[Iterable[Hashable]]) -> tuple[list, np.ndarray]:
     """Category labels (sorted) and the coincidence matrix o_ck (Krippendorff 2011, section C)."""
-    (categories, unit_lists), unit_index, codes = _encode(units)
+    categories, coded = _encode(units)
     matrix = np.zeros((len(categories), len(categories)))
-    for values in unit_lists:
+    for values in coded:
         if len(values) < 2:
             continue
         tally = np.bincount(values, minlength=len(categories)).astype(float)
@@ -133,14 +135,12 @@ def alpha_from_coincidences(matrix: np.ndarray) -> float | None:
     return float(1.0 - (n - 1.0) * (n - np.trace(matrix)) / expected)
 
 
-def _encode(units: Iterable[Iterable[Hashable]]):
+def _encode(units: Iterable[Iterable[Hashable]]) -> tuple[list, list[list[int]]]:
+    """Sorted categories, and each unit's values as category codes (None left out)."""
     unit_lists = [[value for value in unit if value is not None] for unit in units]
     categories = sorted({value for values in unit_lists for value in values}, key=label_sort_key)
     code = {category: i for i, category in enumerate(categories)}
-    coded = [[code[value] for value in values] for values in unit_lists]
-    unit_index = np.repeat(np.arange(len(coded)), [len(values) for values in coded])
-    codes = np.array([c for values in coded for c in values], dtype=np.int64)
-    return (categories, coded), unit_index, codes
+    return categories, [[code[value] for value in values] for values in unit_lists]
 
 
 def krippendorff_alpha_nominal(reliability_data: Sequence | np.ndarray) -> float | None:

@@ -111,6 +111,7 @@ class _Problems:
         bits = np.where(self.exact[self.component], e, 0)
         self.weight = (overlap.astype(np.int64) << bits) + np.where(
             self.exact[self.component], np.left_shift(1, np.maximum(e - 1 - rank, 0)), 0)
+        # Beyond 2^52 (absurdly long documents) the tie-break falls back to a float bonus.
         self.float_weight = overlap + 1.0 / (1.0 + rank) / (self.rows[self.component] + 1)
 
     def solve(self) -> list[np.ndarray]:
