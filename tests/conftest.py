@@ -7,11 +7,13 @@ import os
 import re
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
 from tests.factories import Factory
+from tests.models.helpers import use_cheap_password_hashes
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -39,6 +41,7 @@ def app(backend, tmp_path):
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "localhost",
     })
+    app.before_request_funcs.setdefault(None, []).insert(0, _clear_request_globals)
     with app.app_context():
         if backend == "postgresql":
             db.drop_all()
@@ -48,6 +51,20 @@ def app(backend, tmp_path):
         if backend == "postgresql":
             db.drop_all()
         db.engine.dispose()
+
+
+def _clear_request_globals() -> None:
+    """The fixture keeps one app context open for the whole test and test-client requests
+    reuse it, so `g` (where Flask-Login caches the user and Flask-WTF the CSRF token) would
+    outlive a request. In production every request starts with an empty `g`; so here too."""
+    for name in list(g):
+        g.pop(name)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    """Real scrypt where hashing is tested (test_auth.py undoes this); cheap elsewhere."""
+    use_cheap_password_hashes(monkeypatch)
 
 
 @pytest.fixture

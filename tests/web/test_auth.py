@@ -5,32 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ApiToken, Project, User
 from app.models.users import hash_token
 from tests.conftest import csrf_token_from
-from tests.models.helpers import use_cheap_password_hashes
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    use_cheap_password_hashes(monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(app):
-    """conftest keeps one app context open for the whole test and requests reuse it, so `g`
-    (where Flask-Login caches the user and Flask-WTF the CSRF token) would outlive a request
-    and a test could pass on a user left over from the request before. In production every
-    request starts with an empty `g`; so here too."""
-    def clear_request_globals():
-        for name in list(g):
-            g.pop(name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, clear_request_globals)
 
 
 def _location(response) -> str:

@@ -13,13 +13,7 @@ from app.extensions import db
 from app.models import Assignment, Document, Project, ProjectMember, User
 from app.scheme import default_scheme
 from tests.conftest import count_rows
-from tests.models.helpers import use_cheap_password_hashes
 from tests.web.test_import_service import CSV_FILE, annotation, jsonl_bytes, jsonl_document
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    use_cheap_password_hashes(monkeypatch)
 
 
 def invoke(runner, *args: str, input: str | None = None):

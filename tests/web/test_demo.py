@@ -13,15 +13,10 @@ from app.extensions import db
 from app.models import Assignment, Claimant, Document, Project, ProjectMember, Span, User
 from app.projects.demo import DEMO_PASSWORD, DEMO_PROJECT, DEMO_USERS
 from tests.conftest import count_rows
-from tests.models.helpers import use_cheap_password_hashes
 
 TABLES = ("users", "projects", "project_members", "documents", "assignments", "spans",
           "claimants", "claimant_aliases", "gold_spans")
 
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    use_cheap_password_hashes(monkeypatch)
 
 
 @pytest.fixture

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ApiToken, User
 from tests.conftest import count_rows
-from tests.models.helpers import use_cheap_password_hashes
 
 NO_INTERNALS = ("Traceback", "sqlalchemy", "psycopg", "sqlite3", "Werkzeug Debugger")
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    use_cheap_password_hashes(monkeypatch)
-
-
-@pytest.fixture(autouse=True)
-def fresh_g_per_request(app):
-    """As in test_auth.py: every request starts with an empty `g`, as in production."""
-    def clear_request_globals():
-        for name in list(g):
-            g.pop(name)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, clear_request_globals)
 
 
 @pytest.fixture

@@ -15,16 +15,11 @@ from app.projects.importer import import_file
 from app.projects.service import ServiceError
 from app.scheme import Scheme, default_scheme
 from tests.conftest import count_rows
-from tests.models.helpers import use_cheap_password_hashes
 
 TEXT = "The Ministry of Defence said 12 people died. Rescuers said 23 bodies were found."
 TABLES = ("users", "project_members", "documents", "assignments", "spans", "gold_spans",
           "claimants", "claimant_aliases")
 
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashes(monkeypatch):
-    use_cheap_password_hashes(monkeypatch)
 
 
 def annotation(start: int, end: int, *, annotator: str | None = "alice", text: str = TEXT,
