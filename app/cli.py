@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ApiToken, Project, User
+from app.models.users import username_problem
 from app.projects.service import ServiceError, create_project, set_member
 from app.scheme import Scheme, SchemeError
 
@@ -48,8 +49,8 @@ def find_project(name: str) -> Project:
 def create_user(username: str, admin: bool, password: str | None, display_name: str) -> None:
     """Create a user who can log in."""
     username = username.strip()
-    if not username or len(username) > 64 or any(c.isspace() for c in username):
-        fail("a username is 1-64 characters without spaces")
+    if username_problem(username):
+        fail(username_problem(username))
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         fail(f"a user named {username!r} already exists")
     if password is None:

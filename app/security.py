@@ -1,6 +1,6 @@
 """Request-wide security: CSRF for cookie sessions, security headers."""
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import csrf
@@ -11,6 +11,21 @@ def _uses_bearer_token() -> bool:
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def authenticate_bearer_token():
+        # A request that carries a Bearer token is authenticated by that token alone, never
+        # by a cookie sent alongside it: a bad token is refused even with a valid session.
+        if not _uses_bearer_token():
+            return None
+        from app.auth import user_for_bearer_header
+        from app.errors import error_response
+
+        user = user_for_bearer_header(request.headers["Authorization"])
+        if user is None:
+            return error_response(401, "the Bearer token is not valid (unknown or revoked)")
+        g._login_user = user  # Flask-Login's per-request user: the token decides who this is
+        return None
+
     @app.before_request
     def check_csrf():
         # Cookie-authenticated requests that change state need the CSRF token; a Bearer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, request
 from sqlalchemy import select
 
@@ -24,17 +26,7 @@ def init_login(app: Flask) -> None:
 
     @login_manager.request_loader
     def load_user_from_token(req) -> User | None:
-        header = req.headers.get("Authorization", "")
-        if not header.startswith("Bearer "):
-            return None
-        token = db.session.scalar(
-            select(ApiToken).where(ApiToken.token_hash == hash_token(header[7:].strip()))
-        )
-        if token is None or not token.user.active:
-            return None
-        token.last_used_at = utcnow()
-        db.session.commit()
-        return token.user
+        return user_for_bearer_header(req.headers.get("Authorization", ""))
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -46,3 +38,27 @@ def init_login(app: Flask) -> None:
             return error_response(401, "authentication required: log in or send a Bearer token")
         flash(login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+# Writing last_used_at on every call would make each API read a write; a minute is precise
+# enough to tell which tokens are in use.
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
+def user_for_bearer_header(header: str) -> User | None:
+    """The active user owning the token in `Authorization: Bearer <token>`, else None."""
+    if not header.startswith("Bearer "):
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == hash_token(header[7:].strip()))
+    )
+    if token is None or not token.user.active:
+        return None
+    now = utcnow()
+    last = token.last_used_at
+    if last is not None and last.tzinfo is None:  # SQLite returns naive datetimes
+        last = last.replace(tzinfo=dt.UTC)
+    if last is None or now - last > LAST_USED_PRECISION:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user

@@ -30,6 +30,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
+        if user is None:
+            # Spend the same time as a real check so timing does not reveal usernames.
+            User.spend_time_like_a_password_check(form.password.data)
         if user is None or not user.active or not user.check_password(form.password.data):
             flash("Unknown username or wrong password.", "error")
             return render_template("auth/login.html", form=form), 401

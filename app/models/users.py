@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 
@@ -42,6 +43,10 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
 
+    @staticmethod
+    def spend_time_like_a_password_check(password: str) -> None:
+        check_password_hash(_dummy_hash(), password)
+
     def check_password(self, password: str) -> bool:
         if not self.password_hash:
             return False
@@ -49,6 +54,18 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+def username_problem(username: str) -> str | None:
+    """Why `username` cannot name a new account, or None if it can."""
+    if not username or len(username) > 64 or any(c.isspace() for c in username):
+        return "a username is 1-64 characters without spaces"
+    return None
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
 def hash_token(token: str) -> str:

@@ -26,6 +26,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.models.users import username_problem
 from app.projects.service import ServiceError, assign_documents, project_scheme, set_member
 from app.text import text_sha256
 
@@ -93,12 +94,15 @@ def _check_against_database(project: Project, filename: str, documents, create_u
             # The readers do not keep source line numbers per document; the id names it.
             errors.append(FormatError(None, "id", f"document id {imported.external_id!r} "
                                       "is already in this project", file=filename))
-    if not create_users:
-        names = {a.annotator for d in documents for a in d.annotations}
-        known = set(db.session.scalars(select(User.username).where(User.username.in_(names))))
-        for name in sorted(names - known):
+    names = {a.annotator for d in documents for a in d.annotations}
+    known = set(db.session.scalars(select(User.username).where(User.username.in_(names))))
+    for name in sorted(names - known):
+        if not create_users:
             errors.append(FormatError(None, "annotator", f"no user named {name!r}: create it "
                                       "first, or import with --create-users", file=filename))
+        elif username_problem(name):
+            errors.append(FormatError(None, "annotator", f"cannot create user {name!r}: "
+                                      f"{username_problem(name)}", file=filename))
     for name in claimants.new_without_type():
         errors.append(FormatError(None, "claimant_type", f"claimant {name!r} is not in the "
                                   "registry and has no claimant_type; this project's scheme "

@@ -267,3 +267,12 @@ def test_token_calls_skip_csrf_but_cookie_calls_do_not(csrf_app, make, token_for
     by_token = csrf_app.test_client().post(submit, json={},
                                            headers={"Authorization": f"Bearer {plain}"})
     assert by_token.status_code == 200 and by_token.get_json() == {"status": "submitted"}
+
+
+def test_a_bad_bearer_token_is_refused_even_with_a_valid_session(client, auth, make):
+    make.user("alice")
+    auth.login("alice")
+    assert client.get("/api/v1/projects").status_code == 200
+    response = client.get("/api/v1/projects", headers={"Authorization": "Bearer not-a-token"})
+    assert response.status_code == 401
+    assert "token" in response.get_json()["error"]

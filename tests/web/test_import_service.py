@@ -21,7 +21,6 @@ TABLES = ("users", "project_members", "documents", "assignments", "spans", "gold
           "claimants", "claimant_aliases")
 
 
-
 def annotation(start: int, end: int, *, annotator: str | None = "alice", text: str = TEXT,
                claimant: str = "Ministry of Defence", evidence_type: str = "official_statement",
                **extra) -> dict:
@@ -371,3 +370,13 @@ def test_format_refusal_happens_before_anything_is_written(project):
         import_file(project, "batch.jsonl", data)
     assert not db.session.new and not db.session.dirty
     db.session.rollback()
+
+
+def test_create_users_refuses_a_name_no_account_could_have(app, make):
+    project = make.project("Names")
+    bad = jsonl_bytes(jsonl_document("n-1", annotations=[annotation(0, 3, annotator="two words")]))
+    before = count_rows("users")
+    with pytest.raises(ImportRefused) as refused:
+        import_file(project, "bad.jsonl", bad, create_users=True)
+    assert "without spaces" in str(refused.value.errors[0])
+    assert count_rows("users") == before
