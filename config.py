@@ -50,7 +50,6 @@ class Config:
     # CSRF is checked in a before_request hook so token-authenticated API calls can skip it.
     WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_TIME_LIMIT = None
-    JSON_SORT_KEYS = False
 
     @staticmethod
     def resolve(app_config: dict) -> None:

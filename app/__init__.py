@@ -19,6 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Config.resolve(app.config)
+    app.json.sort_keys = False  # JSON keys in the order the API documents them
 
     from app.extensions import csrf, db, enable_sqlite_foreign_keys, login_manager, migrate
 

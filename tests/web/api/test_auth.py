@@ -93,3 +93,10 @@ def test_bearer_write_needs_no_csrf_token(csrf_app, api, world):
                         span_body(world.document, "12 people died"))
     assert response.status_code == 201
     assert count_rows("spans") == 1
+
+
+def test_an_anonymous_write_is_told_to_log_in_not_about_csrf(csrf_app, make):
+    project = make.project("P", alice="annotator")
+    document = make.document(project, assign=("alice",))
+    response = csrf_app.test_client().post(f"/api/v1/documents/{document.id}/spans", json={})
+    assert response.status_code == 401
