@@ -64,6 +64,21 @@ def create_user(username: str, admin: bool, password: str | None, display_name: 
     click.echo(f"created user {username}{' (admin)' if admin else ''}")
 
 
+@users_cli.command("set-password")
+@click.argument("username")
+@click.option("--password", help="The new password; prompted for (hidden, twice) when omitted.")
+def set_password(username: str, password: str | None) -> None:
+    """Set a user's password (e.g. for an account an import created without one)."""
+    user = find_user(username)
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        fail("the password needs at least 8 characters")
+    user.set_password(password)
+    db.session.commit()
+    click.echo(f"password set for {username}")
+
+
 @users_cli.command("token")
 @click.argument("username")
 @click.option("--name", default="", help="A label to recognise the token by.")
@@ -150,7 +165,8 @@ def import_command(project_name: str, file: str, assign: int | None, create_user
     click.echo(f"imported {summary.documents} documents, {summary.spans} spans, "
                f"{summary.gold_spans} gold spans into {project.name}")
     if summary.users_created:
-        click.echo("created users (no password yet): " + ", ".join(summary.users_created))
+        click.echo("created users (no password yet; set one with `flask users set-password "
+                   "NAME`): " + ", ".join(summary.users_created))
     if summary.claimants_created:
         click.echo(f"added {len(summary.claimants_created)} claimants to the registry")
     if summary.assignments_created:

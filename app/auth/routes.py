@@ -39,6 +39,11 @@ def login():
         session.clear()  # a fresh session on login: nothing carried over from before
         login_user(user, remember=form.remember.data)
         return redirect(safe_next(request.args.get("next")))
+    if form.is_submitted() and form.errors.get("csrf_token"):
+        # Typically a login page left open until its session expired: just ask again.
+        form.csrf_token.errors = []
+        flash("The page had expired; please log in again.", "error")
+        return render_template("auth/login.html", form=form), 400
     return render_template("auth/login.html", form=form)
 
 

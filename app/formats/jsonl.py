@@ -91,6 +91,12 @@ def _read_line(fields: LineFields, line: str, scheme: Scheme) -> ImportedDocumen
     except _NotANumber as constant:
         fields.fail(None, f"not valid JSON: {constant} is not a JSON number")
         return None
+    except RecursionError:
+        fields.fail(None, f"nested deeper than {MAX_NESTING} levels")
+        return None
+    if _nesting_depth(value) > MAX_NESTING:
+        fields.fail(None, f"nested deeper than {MAX_NESTING} levels")
+        return None
     if not isinstance(value, dict):
         fields.fail(None, f"each line must be a JSON object, not {_json_kind(value)}")
         return None
@@ -305,6 +311,26 @@ def _find_lone_surrogate(value: object, path: str) -> str | None:
         if found is not None:
             return found
     return None
+
+
+# Deeper values would make later steps (storing `meta`, writing it back out) recurse past
+# Python's limit; no real article's metadata comes near this.
+MAX_NESTING = 32
+
+
+def _nesting_depth(value: object) -> int:
+    """How deeply lists and objects nest in `value`, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            if depth > MAX_NESTING:
+                return depth
+            stack.extend((child, depth + 1) for child in item)
+    return deepest
 
 
 def write_jsonl(documents: Iterable[ImportedDocument]) -> str:

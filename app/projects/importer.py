@@ -39,6 +39,7 @@ class ImportSummary:
     claimants_created: list[str] = field(default_factory=list)
     users_created: list[str] = field(default_factory=list)
     assignments_created: int = 0
+    document_ids: list[int] = field(default_factory=list)
 
 
 def import_file(project: Project, filename: str, data: bytes, *, assign: int | None = None,
@@ -49,6 +50,7 @@ def import_file(project: Project, filename: str, data: bytes, *, assign: int | N
     claimants = ClaimantResolver(project, summary, documents, scheme.claimant_type_keys)
     _check_against_database(project, filename, documents, create_users, claimants)
     users: dict[str, User] = {}
+    created: list[Document] = []
     for imported in documents:
         document = Document(
             project=project, external_id=imported.external_id, title=imported.title,
@@ -56,6 +58,7 @@ def import_file(project: Project, filename: str, data: bytes, *, assign: int | N
             text=imported.text, sha256=text_sha256(imported.text), meta=imported.meta or {},
         )
         db.session.add(document)
+        created.append(document)
         summary.documents += 1
         for annotation in imported.annotations:
             annotator = users.get(annotation.annotator) or _annotator(
@@ -75,8 +78,10 @@ def import_file(project: Project, filename: str, data: bytes, *, assign: int | N
                 evidence_type=annotation.evidence_type, note=annotation.note or ""))
             summary.gold_spans += 1
     db.session.flush()
+    summary.document_ids = [d.id for d in created]
     if assign:
-        summary.assignments_created = assign_documents(project, assign)
+        # Only the documents of this file: others may be unassigned on purpose.
+        summary.assignments_created = assign_documents(project, assign, summary.document_ids)
     project.touch()
     return summary
 

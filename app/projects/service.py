@@ -99,8 +99,10 @@ def project_annotators(project: Project) -> list[User]:
     ))
 
 
-def assign_documents(project: Project, per_document: int | None = None) -> int:
-    """Give each document up to `per_document` annotators, balancing the load.
+def assign_documents(project: Project, per_document: int | None = None,
+                     document_ids: list[int] | None = None) -> int:
+    """Give each document (of `document_ids`, or all) up to `per_document` annotators,
+    balancing the load.
 
     Documents keep the assignments they have; each missing slot goes to the annotator
     with the fewest assignments in the project (ties by username), never twice to the
@@ -124,10 +126,11 @@ def assign_documents(project: Project, per_document: int | None = None) -> int:
             load[annotator_id] += 1
     order = {a.id: a.username for a in annotators}
     created = 0
-    document_ids = db.session.scalars(
-        select(Document.id).where(Document.project_id == project.id).order_by(Document.id)
-    )
-    for document_id in document_ids:
+    if document_ids is None:
+        document_ids = db.session.scalars(
+            select(Document.id).where(Document.project_id == project.id).order_by(Document.id)
+        ).all()
+    for document_id in sorted(document_ids):
         have = existing.setdefault(document_id, set())
         while len(have) < per_document:
             candidates = [a for a in load if a not in have]
@@ -332,6 +335,7 @@ def documents_with_assignments(project: Project, page: int, per_page: int = 50):
     query = (select(Document).where(Document.project_id == project.id)
              .options(selectinload(Document.assignments).selectinload(Assignment.annotator))
              .order_by(Document.id))
+    page = max(1, min(page, 1_000_000))  # any number a user types is a page, never a 500
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -361,8 +365,9 @@ def import_files(project: Project, files: list[tuple[str, bytes]], *,
         total.gold_spans += part.gold_spans
         total.claimants_created += part.claimants_created
         total.users_created += part.users_created
+        total.document_ids += part.document_ids
     if errors:
         raise ImportRefused(errors, truncated)
     if assign:
-        total.assignments_created = assign_documents(project, assign)
+        total.assignments_created = assign_documents(project, assign, total.document_ids)
     return total

@@ -276,3 +276,17 @@ def test_a_bad_bearer_token_is_refused_even_with_a_valid_session(client, auth, m
     response = client.get("/api/v1/projects", headers={"Authorization": "Bearer not-a-token"})
     assert response.status_code == 401
     assert "token" in response.get_json()["error"]
+
+
+def test_an_expired_login_page_asks_again_and_keeps_the_username(csrf_app, make):
+    make.user("alice")
+    client = csrf_app.test_client()
+    response = client.post("/login", data={"username": "alice", "password": "password123",
+                                           "csrf_token": "stale"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "expired" in page and 'value="alice"' in page
+    token = csrf_token_from(page)
+    response = client.post("/login", data={"username": "alice", "password": "password123",
+                                           "csrf_token": token})
+    assert response.status_code == 302

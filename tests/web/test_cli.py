@@ -255,7 +255,8 @@ def test_import_with_create_users(runner, study, tmp_path):
     assert count_rows("documents") == 0 and user_named("zoe") is None
     result = invoke(runner, "import", "Study", path, "--create-users")
     assert result.exit_code == 0, result.output
-    assert "created users (no password yet): zoe" in result.output
+    assert "created users (no password yet" in result.output and ": zoe" in result.output
+    assert "flask users set-password" in result.output
     assert user_named("zoe").password_hash is None
     assignment = db.session.scalars(select(Assignment)).one()
     assert assignment.status == "submitted"
@@ -333,3 +334,14 @@ def test_demo_prints_the_logins_and_is_idempotent(runner):
     assert second.exit_code == 0 and "already loaded" in second.output
     assert "credence-demo" in second.output
     assert {table: count_rows(table) for table in tables} == counts
+
+
+def test_users_set_password_lets_an_imported_account_log_in(runner, make, client):
+    make.user("imported", password=None)
+    result = invoke(runner, "users", "set-password", "imported", "--password", "long-enough-pw")
+    assert result.exit_code == 0, result.output
+    response = client.post("/login", data={"username": "imported", "password": "long-enough-pw"})
+    assert response.status_code == 302
+    refused(invoke(runner, "users", "set-password", "imported", "--password", "short"), "8")
+    refused(invoke(runner, "users", "set-password", "nobody", "--password", "long-enough-pw"),
+            "nobody")

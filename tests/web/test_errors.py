@@ -213,3 +213,10 @@ def test_unexpected_error_is_a_friendly_500_and_rolls_back(app, failing_routes):
 def test_unexpected_api_error_is_json_500(app, failing_routes):
     body = json_error(app.test_client().get("/api/v1/test-only/fail"), 500)
     assert "a bug" not in body["error"]
+
+
+def test_a_page_number_too_large_for_the_database_is_just_an_empty_page(client, auth, make):
+    project = make.project("Paged", boss="manager")
+    auth.login("boss")
+    response = client.get(f"/projects/{project.id}/documents?page=99999999999999999999")
+    assert response.status_code == 200

@@ -380,3 +380,13 @@ def test_create_users_refuses_a_name_no_account_could_have(app, make):
         import_file(project, "bad.jsonl", bad, create_users=True)
     assert "without spaces" in str(refused.value.errors[0])
     assert count_rows("users") == before
+
+
+def test_assign_on_import_assigns_only_the_imported_documents(app, make):
+    project = make.project("Assigning", alice="annotator", bob="annotator")
+    earlier = make.document(project, "Left unassigned on purpose.")
+    import_file(project, "new.jsonl", jsonl_bytes(jsonl_document("new-1")), assign=2)
+    db.session.commit()
+    assigned = {d for (d,) in db.session.execute(select(Assignment.document_id))}
+    new_document = db.session.scalar(select(Document).where(Document.external_id == "new-1"))
+    assert assigned == {new_document.id} and earlier.id not in assigned

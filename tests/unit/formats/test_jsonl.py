@@ -328,3 +328,15 @@ def test_written_lines_are_independent_json_objects():
     [line] = written.splitlines()
     assert json.loads(line)["text"] == "x\ny"
     assert json.loads(line)["published"] is None
+
+
+def test_deeply_nested_json_is_refused_with_a_message_not_a_crash():
+    from app.formats import ImportRefused, read_jsonl
+    from app.scheme import default_scheme
+
+    for depth in (40, 5000):
+        meta = "[" * depth + "]" * depth
+        line = f'{{"id": "d", "title": "T", "text": "Some text.", "meta": {{"x": {meta}}}}}'
+        with pytest.raises(ImportRefused) as refused:
+            read_jsonl(line.encode(), default_scheme())
+        assert "nested deeper" in str(refused.value.errors[0])
