@@ -345,3 +345,27 @@ def test_users_set_password_lets_an_imported_account_log_in(runner, make, client
     refused(invoke(runner, "users", "set-password", "imported", "--password", "short"), "8")
     refused(invoke(runner, "users", "set-password", "nobody", "--password", "long-enough-pw"),
             "nobody")
+
+
+def test_export_then_import_reproduces_every_span_exactly(runner, tmp_path):
+    assert invoke(runner, "demo").exit_code == 0
+    exported = tmp_path / "demo.jsonl"
+    result = invoke(runner, "export", "Demo: conflict and disaster reporting", str(exported))
+    assert result.exit_code == 0, result.output
+    assert invoke(runner, "projects", "create", "Copy").exit_code == 0
+    result = invoke(runner, "import", "Copy", str(exported))
+    assert result.exit_code == 0, result.output
+
+    def spans_of(project_name: str) -> list[tuple]:
+        from app.models import Claimant, Document, Project, Span, User
+
+        return sorted(db.session.execute(
+            select(Document.external_id, User.username, Span.start, Span.end, Span.text,
+                   Claimant.name, Span.evidence_type, Span.note)
+            .join(Span, Span.document_id == Document.id).join(User, User.id == Span.annotator_id)
+            .join(Claimant, Claimant.id == Span.claimant_id).join(Project)
+            .where(Project.name == project_name)).tuples())
+
+    original = spans_of("Demo: conflict and disaster reporting")
+    assert len(original) > 50 and spans_of("Copy") == original
+    refused(invoke(runner, "export", "No such project"), "no project named")
