@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
-from app.models import Assignment, Claimant, ClaimantAlias, Document, Span, User
+from app.models import Assignment, Claimant, ClaimantAlias, Document, Project, Span, User
 from app.projects.service import create_project, set_member
 from app.text import normalise_text, text_sha256
 
@@ -172,6 +172,11 @@ class Seeder:
         with self.app.app_context():
             db.session.get(Span, span_id).note = note
             db.session.commit()
+
+    def evidence_keys(self, project_id: int) -> list[str]:
+        with self.app.app_context():
+            scheme = db.session.get(Project, project_id).scheme
+            return [evidence["key"] for evidence in scheme["evidence_types"]]
 
     def assignment_status(self, document_id: int, username: str) -> str:
         with self.app.app_context():

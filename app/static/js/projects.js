@@ -3,6 +3,7 @@
 
 const EVIDENCE_FIELDS = ["colour", "key", "name", "definition", "rule", "hotkey"];
 const DEFAULT_COLOUR = "#dddddd";
+const TYPING_PAUSE_MS = 300;
 const HEADINGS = { colour: "Colour", key: "Key", name: "Name", definition: "Definition",
   rule: "Rule (how to tell it apart)", hotkey: "Hotkey" };
 
@@ -29,10 +30,35 @@ class SchemeEditor {
   constructor(container, textarea) {
     this.container = container;
     this.textarea = textarea;
+    this.submitButton = textarea.form && textarea.form.querySelector("button[type=submit]");
     this.lockedEvidence = readLockedKeys(container, "lockedEvidence");
     this.lockedClaimantTypes = readLockedKeys(container, "lockedClaimantTypes");
     this.note = element("p", { className: "editor-note", hidden: true });
-    textarea.addEventListener("change", () => this.loadFromText());
+    this.body = null; // the tables, once the JSON could be read
+    this.scheme = null;
+    this.errorWhere = ""; // which table row the server's error is about, once found
+    this.timer = null;
+    // Follow the JSON while it is typed, so the table is already up to date when the user
+    // clicks "Save settings": redrawing it on that click (the textarea's change event) used
+    // to move the button from under the pointer and lose the click.
+    textarea.addEventListener("input", () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.keepInPlace(textarea, () => this.loadFromText()),
+        TYPING_PAUSE_MS);
+    });
+    textarea.addEventListener("change", () => {
+      clearTimeout(this.timer);
+      this.keepInPlace(this.submitButton || textarea, () => this.loadFromText());
+    });
+  }
+
+  // Run `change` (which may resize the editor above `anchor`), then scroll by as much as
+  // `anchor` moved, so what the user is typing in or clicking on stays under the pointer.
+  keepInPlace(anchor, change) {
+    const before = anchor.getBoundingClientRect().top;
+    change();
+    const moved = anchor.getBoundingClientRect().top - before;
+    if (moved) window.scrollBy(0, moved);
   }
 
   loadFromText() {
@@ -45,19 +71,48 @@ class SchemeEditor {
     if (!scheme || !Array.isArray(scheme.evidence_types)) {
       return this.showNote("The JSON below has no evidence_types list; fix it there.");
     }
-    this.scheme = {
+    this.clearStaleJsonError();
+    const next = {
       evidence_types: scheme.evidence_types.map((item) => ({ ...item })),
       claimant_types: Array.isArray(scheme.claimant_types)
         ? scheme.claimant_types.map((item) => ({ ...item })) : [],
     };
-    this.render();
+    const unchanged = this.body && JSON.stringify(next) === JSON.stringify(this.scheme);
+    this.scheme = next;
+    if (unchanged) this.showTables(); // nothing to redraw: the layout does not move
+    else this.render();
   }
 
+  // The server said the JSON it got could not be read; once it can, that message is stale.
+  clearStaleJsonError() {
+    if (!(this.container.dataset.error || "").startsWith("not valid JSON")) return;
+    this.container.dataset.error = "";
+    const field = this.textarea.closest(".field");
+    if (!field) return;
+    field.classList.remove("has-error");
+    field.querySelectorAll(".field-error").forEach((message) => message.remove());
+  }
+
+  // A JSON error while a table is shown: keep the table (so nothing jumps) but freeze it,
+  // since edits made there would overwrite the JSON being fixed.
   showNote(message) {
     this.note.textContent = message;
     this.note.hidden = false;
-    this.container.replaceChildren(this.note);
+    if (this.body) {
+      this.body.inert = true;
+      this.body.classList.add("stale");
+    } else {
+      this.container.replaceChildren(this.note);
+    }
     this.container.hidden = false;
+  }
+
+  showTables() {
+    const error = this.container.dataset.error;
+    this.note.textContent = error ? error + this.errorWhere : "";
+    this.note.hidden = !error;
+    this.body.inert = false;
+    this.body.classList.remove("stale");
   }
 
   save() {
@@ -65,9 +120,7 @@ class SchemeEditor {
   }
 
   render() {
-    const error = this.container.dataset.error;
-    this.container.replaceChildren(
-      element("p", { className: "editor-note", hidden: !error, textContent: error || "" }),
+    this.body = element("div", { className: "editor-body" }, [
       element("h3", { textContent: "Evidence types" }),
       this.table(this.scheme.evidence_types, EVIDENCE_FIELDS, this.lockedEvidence, "evidence"),
       element("button", { type: "button", textContent: "Add evidence type",
@@ -77,7 +130,9 @@ class SchemeEditor {
         "claimant type"),
       element("button", { type: "button", textContent: "Add claimant type",
         onclick: () => this.add(this.scheme.claimant_types, {}) }),
-    );
+    ]);
+    this.container.replaceChildren(this.note, this.body);
+    this.showTables();
     this.container.hidden = false;
     this.markErrorCell();
   }
@@ -92,9 +147,9 @@ class SchemeEditor {
     const row = table && table.tBodies[0].rows[Number(index)];
     if (!row) return;
     row.classList.add("has-error");
-    const note = this.container.querySelector(".editor-note");
     const tableName = list === "evidence_types" ? "evidence types" : "claimant types";
-    note.textContent += ` (row ${Number(index) + 1} of the ${tableName} table)`;
+    this.errorWhere = ` (row ${Number(index) + 1} of the ${tableName} table)`;
+    this.showTables();
     const fields = list === "evidence_types" ? EVIDENCE_FIELDS : ["key", "name"];
     const cell = row.cells[fields.indexOf(field)];
     const control = cell && cell.querySelector("input, textarea");

@@ -1,0 +1,56 @@
+"""The project settings page: the scheme's table editor over its JSON."""
+
+from __future__ import annotations
+
+from tests.browser.helpers import unique
+
+SUBMIT = "form.project-form button[type=submit]"
+VALID = ('{"evidence_types": [{"key": "quote", "name": "Quote", "colour": "#ffeedd"}, '
+         '{"key": "leak", "name": "Leak", "colour": "#ddeeff"}]}')
+
+
+def open_settings_with_bad_json(open_page, seed):
+    seeded = seed.project(unique("Settings"), {"maria": "manager"}, "Some text.", assign=())
+    page = open_page("maria", f"/projects/{seeded.project_id}/edit")
+    page.click("details.scheme-json summary")
+    page.fill("textarea[name=scheme]", '{"evidence_types": [')
+    page.click(SUBMIT)
+    page.wait_for_load_state("load")
+    assert "not valid JSON" in page.locator(".scheme-json .field-error").inner_text()
+    return seeded, page
+
+
+def test_first_click_saves_after_fixing_a_json_error(open_page, seed):
+    seeded, page = open_settings_with_bad_json(open_page, seed)
+    page.fill("textarea[name=scheme]", VALID)
+    # A real click at the button's place on screen, straight after typing: the textarea's
+    # change event fires on mousedown, and the button must still be there on mouseup.
+    button = page.locator(SUBMIT)
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    with page.expect_navigation():
+        page.mouse.click(box["x"] + 10, box["y"] + 10)
+    assert page.url.endswith(f"/projects/{seeded.project_id}")
+    assert seed.evidence_keys(seeded.project_id) == ["quote", "leak"]
+    assert page.js_errors == [] and page.csp_violations == []
+
+
+def test_table_follows_typed_json_and_stale_json_error_goes(open_page, seed):
+    _, page = open_settings_with_bad_json(open_page, seed)
+    editor = page.locator("#scheme-table-editor")
+    assert "has an error" in editor.locator(".editor-note").inner_text()
+    page.locator("textarea[name=scheme]").fill(VALID)
+    # Without leaving the textarea, the table shows the typed types and the messages go.
+    page.wait_for_function(
+        "() => document.querySelectorAll('#scheme-table-editor tbody tr').length === 2")
+    assert editor.locator(".editor-note").is_hidden()
+    assert page.locator(".scheme-json .field-error").count() == 0
+    keys = editor.locator("input.key")
+    assert [keys.nth(i).input_value() for i in range(keys.count())] == ["quote", "leak"]
+    # Breaking the JSON again freezes the table where it is instead of removing it.
+    page.locator("textarea[name=scheme]").fill(VALID[:-3])
+    page.wait_for_function(
+        "() => document.querySelector('#scheme-table-editor .editor-body').inert === true")
+    assert editor.locator("tbody tr").count() == 2
+    assert "has an error" in editor.locator(".editor-note").inner_text()
+    assert page.js_errors == [] and page.csp_violations == []
