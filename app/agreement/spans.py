@@ -1,12 +1,17 @@
 """Span agreement: F1 of two annotators' spans, exact (same offsets) or overlap (matched).
 
 For annotators a and b over the documents where both count, with |A| and |B| their spans and
-M the units holding a span of each (exact or overlap matching, units.py):
+M the pairs of spans matched between a and b alone (matching.py): exact mode, spans with the
+same offsets; overlap mode, a's and b's maximum-overlap one-to-one matching. Then
 precision = M/|A|, recall = M/|B|, F1 = 2M / (|A| + |B|) (van Rijsbergen 1979, ch. 7; as
-pairwise F1 is used for span agreement by Hripcsak & Rothschild 2005, JAMIA 12(3):296-298).
-F1 is symmetric, so it needs no reference annotator. Pairs are pooled over documents; the
-project figure is the mean over pairs, an annotator's figure the mean over its pairs.
-Undefined (None) when neither annotator has a span in the documents they share.
+pairwise F1 is used for agreement between two annotators by Hripcsak & Rothschild 2005, JAMIA
+12(3):296-298). M is not read off the units: units chain spans through third annotators, and
+a pair's agreement must not depend on who else annotated (its figure equals the one of a
+report restricted to the two). F1 is symmetric, so it needs no reference annotator. Pairs are
+pooled over documents; the project figure is the mean over pairs, an annotator's figure the
+mean over its pairs, a document's figure the mean over its pairs. Undefined (None) when
+neither annotator has a span in the documents they share; pairs that share no document are
+left out.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ def span_f1(units: UnitTable) -> SpanF1:
     span_count = np.bincount(table.document * n_annotators + table.annotator,
                              minlength=n_documents * n_annotators)
     span_count = span_count.reshape(n_documents, n_annotators)
-    present = units.present
+    matches = _matches_per_document(units)
     pairs: dict[tuple[str, str], float | None] = {}
     document_sum = np.zeros(n_documents)
     document_pairs = np.zeros(n_documents)
@@ -48,8 +53,7 @@ def span_f1(units: UnitTable) -> SpanF1:
             shared = counted[:, a] & counted[:, b]
             if not shared.any():
                 continue
-            both = present[:, a] & present[:, b]
-            matched = np.bincount(units.document[both], minlength=n_documents)
+            matched = matches(a, b)
             total = span_count[:, a] + span_count[:, b]
             pooled = int(total[shared].sum())
             name = (table.annotators[a], table.annotators[b])
@@ -60,6 +64,26 @@ def span_f1(units: UnitTable) -> SpanF1:
     with np.errstate(invalid="ignore", divide="ignore"):
         per_document = np.where(document_pairs > 0, document_sum / document_pairs, np.nan)
     return SpanF1(pairs, per_document)
+
+
+def _matches_per_document(units: UnitTable):
+    """A function (a, b) -> matched pairs of annotators a < b in each document."""
+    table = units.spans
+    n_documents, n_annotators = table.counted.shape
+    first = table.annotator[units.pair_left]
+    second = table.annotator[units.pair_right]
+    pair = np.minimum(first, second) * n_annotators + np.maximum(first, second)
+    keys, counts = np.unique(pair * n_documents + table.document[units.pair_left],
+                             return_counts=True)
+
+    def matches(a: int, b: int) -> np.ndarray:
+        low, high = np.searchsorted(keys, [(a * n_annotators + b) * n_documents,
+                                           (a * n_annotators + b + 1) * n_documents])
+        matched = np.zeros(n_documents, dtype=np.int64)
+        matched[keys[low:high] % n_documents] = counts[low:high]
+        return matched
+
+    return matches
 
 
 def _mean(values: list[float]) -> float | None:

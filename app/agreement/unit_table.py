@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from app.agreement.matching import assign_units
+from app.agreement.matching import match_spans
 from app.agreement.table import SpanTable
 
 NO_SPAN = -1
@@ -17,16 +17,20 @@ class UnitTable:
     spans: SpanTable
     span_at: np.ndarray  # (units x annotators): index into `spans`, or NO_SPAN
     document: np.ndarray  # per unit: index into spans.documents
+    # The pairwise matches span F1 counts (matching.SpanMatching): span indices, left < right.
+    pair_left: np.ndarray
+    pair_right: np.ndarray
 
     @classmethod
     def build(cls, spans: SpanTable, mode: str) -> UnitTable:
-        unit_of_span = assign_units(spans, mode)
+        matching = match_spans(spans, mode)
+        unit_of_span = matching.unit_of_span
         n_units = int(unit_of_span.max(initial=-1)) + 1
         span_at = np.full((n_units, len(spans.annotators)), NO_SPAN, dtype=np.int64)
         span_at[unit_of_span, spans.annotator] = np.arange(len(spans))
         document = np.zeros(n_units, dtype=np.int64)
         document[unit_of_span] = spans.document
-        return cls(spans, span_at, document)
+        return cls(spans, span_at, document, matching.pair_left, matching.pair_right)
 
     @property
     def n_units(self) -> int:

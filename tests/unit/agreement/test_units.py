@@ -86,6 +86,16 @@ def test_a_chain_of_matches_never_puts_two_spans_of_one_annotator_in_a_unit():
                                        [("a", 21, 60), ("c", 18, 45)]]
 
 
+def test_a_unit_never_holds_two_spans_that_do_not_overlap():
+    # a-b (overlap 5, boundaries 15 apart) merges first; b-c (5, 20 apart) would bring in c,
+    # which shares no character with a, so it is refused.
+    doc = document(span("a", 0, 10), span("b", 5, 20), span("c", 15, 30))
+    assert shape(match_units(doc)) == [[("a", 0, 10), ("b", 5, 20)], [("c", 15, 30)]]
+    # Spans sharing a character all stay together, however they chain.
+    doc = document(span("a", 0, 10), span("b", 5, 20), span("c", 9, 30))
+    assert shape(match_units(doc)) == [[("a", 0, 10), ("b", 5, 20), ("c", 9, 30)]]
+
+
 def test_spans_of_annotators_not_counted_for_the_document_are_left_out():
     doc = document(span("a", 0, 10), span("z", 0, 10), annotators=("a", "b"))
     assert shape(match_units(doc)) == [[("a", 0, 10)]]
@@ -151,6 +161,7 @@ def test_every_span_lands_in_exactly_one_unit_with_at_most_one_span_per_annotato
     assert sorted(id(s) for unit in units for s in unit) == sorted(id(s) for s in spans)
     for unit in units:
         assert len(set(unit.annotators)) == len(unit)
+        assert max(s.start for s in unit) < min(s.end for s in unit)  # pairwise overlap
         if mode == "exact":
             assert len({(s.start, s.end) for s in unit}) == 1
 
