@@ -9,8 +9,9 @@ Two ways of matching spans into units (docs/agreement.md, "Units"):
   with the same offsets, the k-th of each annotator's spans there (ordered by label) go together.
 - `overlap` (default): for every pair of annotators, a one-to-one matching of their spans that
   maximises the total number of overlapping characters (spans that do not overlap never match);
-  the pairwise matches are then merged into units, refusing a merge that would put two spans
-  of one annotator into one unit. See app/agreement/matching.py.
+  the pairwise matches are then merged into units, best match first, refusing a merge that
+  would put into one unit two spans of one annotator or two spans that do not overlap (so a
+  unit's spans share at least one character). See app/agreement/matching.py.
 """
 
 from __future__ import annotations
