@@ -10,7 +10,7 @@ from app.agreement.alpha import (
     coincidence_matrix,
     krippendorff_alpha_nominal,
 )
-from app.agreement.bootstrap import bootstrap_alpha_interval
+from app.agreement.bootstrap import bootstrap_alpha_draws, bootstrap_alpha_interval
 from app.agreement.disagreements import KINDS as DISAGREEMENT_KINDS
 from app.agreement.kappa import cohen_kappa, confusion_matrix, fleiss_kappa, observed_agreement
 from app.agreement.report import build_report, interpret_alpha
@@ -33,6 +33,7 @@ __all__ = [
     "UnitizingResult",
     "alpha_from_coincidences",
     "alpha_from_unit_values",
+    "bootstrap_alpha_draws",
     "bootstrap_alpha_interval",
     "build_report",
     "coincidence_matrix",

@@ -3,8 +3,9 @@
 Method (percentile bootstrap; Efron & Tibshirani 1993, An Introduction to the Bootstrap,
 ch. 13): the units alpha is computed over are the pairable ones (two or more values); draw as
 many of them as there are, with replacement, recompute alpha, repeat `draws` times. The
-interval is the 2.5th and 97.5th percentiles of the draws (linear interpolation, NumPy's
-default). Draws on which alpha is undefined (all values in one category) are left out.
+interval at `level` runs from the (1 - level)/2 to the (1 + level)/2 quantile of the draws
+(2.5th and 97.5th percentiles at the default 0.95; linear interpolation, NumPy's default).
+Draws on which alpha is undefined (all values in one category) are left out.
 Units with a single value are not resampled: they never enter alpha, and drawing them would
 only shrink some resamples at random.
 
@@ -30,10 +31,22 @@ _DENSE_FACTOR = 16  # dense patterns x categories product while <= 16x the spars
 
 def bootstrap_alpha_interval(counts: UnitCounts, draws: int = 1000, seed: int = 12345,
                              level: float = 0.95) -> tuple[float, float] | None:
-    """Percentile interval of alpha over `draws` resamples of units (None if undefined)."""
+    """Percentile interval of alpha over `draws` resamples of units (None if undefined): the
+    (1 - level)/2 and (1 + level)/2 quantiles of `bootstrap_alpha_draws(counts, draws, seed)`."""
+    alphas = bootstrap_alpha_draws(counts, draws, seed)
+    if len(alphas) == 0:
+        return None
+    tail = (1.0 - level) / 2.0 * 100.0
+    low, high = np.percentile(alphas, [tail, 100.0 - tail])
+    return float(low), float(high)
+
+
+def bootstrap_alpha_draws(counts: UnitCounts, draws: int = 1000,
+                          seed: int = 12345) -> np.ndarray:
+    """Alpha of each of `draws` resamples of the pairable units, leaving out undefined ones."""
     patterns = _Patterns(counts)
     if draws <= 0 or len(patterns.units) == 0:
-        return None
+        return np.zeros(0)
     rng = np.random.default_rng(seed)
     width = max(len(patterns.frequency), len(patterns.entry_count), 1)
     chunk = max(1, min(draws, _CHUNK_CELLS // width))
@@ -41,12 +54,7 @@ def bootstrap_alpha_interval(counts: UnitCounts, draws: int = 1000, seed: int = 
         patterns.alphas(patterns.draw_weights(rng, min(chunk, draws - done)))
         for done in range(0, draws, chunk)
     ])
-    alphas = alphas[~np.isnan(alphas)]
-    if len(alphas) == 0:
-        return None
-    tail = (1.0 - level) / 2.0 * 100.0
-    low, high = np.percentile(alphas, [tail, 100.0 - tail])
-    return float(low), float(high)
+    return alphas[~np.isnan(alphas)]
 
 
 class _Patterns:

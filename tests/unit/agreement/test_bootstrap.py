@@ -7,7 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.agreement.alpha import UnitCounts, krippendorff_alpha_nominal
-from app.agreement.bootstrap import _Patterns, bootstrap_alpha_interval
+from app.agreement.bootstrap import (
+    _Patterns,
+    bootstrap_alpha_draws,
+    bootstrap_alpha_interval,
+)
 
 
 def noisy_data(n_units=80, n_annotators=3, seed=3, agreement=0.7, missing=0.15, categories=4):
@@ -41,17 +45,47 @@ def test_alpha_of_pattern_weights_equals_alpha_of_the_resampled_units(seed, n_un
             assert alpha == pytest.approx(direct, abs=1e-9)
 
 
-def test_interval_matches_resampling_units_one_by_one():
-    data = noisy_data()
-    ours = bootstrap_alpha_interval(counts_of(data), draws=4000, seed=1)
-    rng = np.random.default_rng(2)
+def naive_draws(data: np.ndarray, draws: int, seed: int) -> np.ndarray:
+    """Alpha of `draws` resamples of the pairable units (columns), drawn one by one."""
+    rng = np.random.default_rng(seed)
     pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
     n = pairable.shape[1]
-    naive = [krippendorff_alpha_nominal(pairable[:, rng.integers(0, n, n)]) for _ in range(4000)]
-    low, high = np.percentile([a for a in naive if a is not None], [2.5, 97.5])
-    assert ours[0] == pytest.approx(low, abs=0.03)
-    assert ours[1] == pytest.approx(high, abs=0.03)
-    assert ours[0] < krippendorff_alpha_nominal(data) < ours[1]
+    alphas = [krippendorff_alpha_nominal(pairable[:, rng.integers(0, n, n)])
+              for _ in range(draws)]
+    return np.array([a for a in alphas if a is not None])
+
+
+def test_draws_have_the_distribution_of_resampling_units_one_by_one():
+    data = noisy_data()
+    ours = bootstrap_alpha_draws(counts_of(data), draws=4000, seed=1)
+    naive = naive_draws(data, 4000, seed=2)
+    assert len(ours) == len(naive) == 4000
+    # Two-sample Kolmogorov-Smirnov distance; 1.95 * sqrt(2 / 4000) is its 0.1% critical value
+    # for samples of one continuous distribution (conservative for discrete ones).
+    grid = np.union1d(ours, naive)
+    distance = np.abs(np.searchsorted(np.sort(ours), grid, side="right")
+                      - np.searchsorted(np.sort(naive), grid, side="right")).max() / 4000
+    assert distance < 1.95 * np.sqrt(2 / 4000)
+
+
+@pytest.mark.parametrize(("level", "percentiles"), [(0.95, [2.5, 97.5]), (0.9, [5, 95]),
+                                                    (0.5, [25, 75])])
+def test_interval_is_the_central_percentiles_of_the_draws(level, percentiles):
+    counts = counts_of(noisy_data())
+    draws = bootstrap_alpha_draws(counts, draws=2000, seed=7)
+    expected = tuple(np.percentile(draws, percentiles).tolist())
+    assert bootstrap_alpha_interval(counts, draws=2000, seed=7, level=level) == expected
+
+
+def test_the_default_interval_is_95_percent_and_wider_than_90_percent():
+    data = noisy_data()
+    counts = counts_of(data)
+    draws = bootstrap_alpha_draws(counts, draws=2000, seed=3)
+    low, high = bootstrap_alpha_interval(counts, draws=2000, seed=3)
+    assert np.mean(draws < low) == pytest.approx(0.025, abs=0.001)
+    assert np.mean(draws > high) == pytest.approx(0.025, abs=0.001)
+    narrow = bootstrap_alpha_interval(counts, draws=2000, seed=3, level=0.9)
+    assert low < narrow[0] < krippendorff_alpha_nominal(data) < narrow[1] < high
 
 
 def test_same_seed_same_interval_other_seed_other_interval():

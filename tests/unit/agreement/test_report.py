@@ -102,6 +102,24 @@ def test_unitizing_figures_come_from_unitizing_alpha(report):
     assert report["spans"]["unitizing_alpha_per_evidence_type"] == direct.per_category
 
 
+def test_unitizing_alpha_counts_an_assigned_annotator_who_marked_nothing():
+    # c was assigned and marked nothing: for unitizing alpha that is three coders, one of
+    # whom found no unit anywhere (docs/agreement.md, "Whose work counts").
+    segments = [("a", 0, 10, S), ("b", 2, 10, S), ("a", 20, 30, E), ("b", 20, 28, E),
+                ("b", 40, 45, S)]
+    doc = DocumentAnnotations("d1", 60, ("a", "b", "c"),
+                              tuple(span(a, start, end, evidence) for a, start, end, evidence
+                                    in segments))
+    report = build_report([doc], bootstrap_draws=0)
+    three = unitizing_alpha(60, ("a", "b", "c"), segments)
+    two = unitizing_alpha(60, ("a", "b"), segments)
+    assert three.overall != pytest.approx(two.overall, abs=0.01)
+    assert report["per_document"][0]["unitizing_alpha"] == three.overall
+    assert report["spans"]["unitizing_alpha"] == three.overall
+    assert report["spans"]["unitizing_alpha_per_evidence_type"] == three.per_category
+    assert report["per_evidence_type"][E]["unitizing_alpha"] == three.per_category[E]
+
+
 def all_plain(value) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and all_plain(v) for k, v in value.items())
