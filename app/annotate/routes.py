@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -59,9 +60,22 @@ def document(document_id: int):
         assignment=assignment,
         read_only=read_only,
         role=role_in(current_user, project),
-        next_document=next_unfinished_document(current_user, project),
+        other_unfinished=has_other_unfinished(project, doc),
+        text_html=text_as_html(doc.text),
         page_config=page_config(doc, project, scheme, assignment, read_only),
     )
+
+
+@bp.route("/projects/<int:project_id>/next-unfinished")
+@project_role_required("annotator")
+def next_unfinished(project: Project):
+    """Where "Next unfinished" leads, worked out on the click: the page that shows the link
+    may have been open a while, and its own document may have been submitted since."""
+    document = next_unfinished_document(current_user, project)
+    if document is None:
+        flash("All your documents in this project are submitted. Thank you!", "success")
+        return redirect(url_for("annotate.my_work", project_id=project.id))
+    return redirect(url_for("annotate.document", document_id=document.id))
 
 
 @bp.route("/annotate/projects/<int:project_id>/scheme.css")
@@ -107,6 +121,29 @@ def my_assignments(project: Project) -> list[tuple[Assignment, Document, int]]:
     return [tuple(row) for row in rows]
 
 
+def has_other_unfinished(project: Project, doc: Document) -> bool:
+    """Whether I have a document other than this one still to submit in the project."""
+    return db.session.scalar(
+        select(func.count()).select_from(Assignment).join(Document)
+        .where(Document.project_id == project.id, Document.id != doc.id,
+               Assignment.annotator_id == current_user.id, Assignment.status != "submitted")
+    ) > 0
+
+
+def text_as_html(text: str) -> Markup:
+    """The text escaped for the page, where the script reads it back from the DOM (it is sent
+    once, not again in the JSON). The HTML parser turns a lone CR into LF (HTML Living
+    Standard, 13.2.3.5 "Preprocessing the input stream"), so CRs go as character references,
+    which it keeps."""
+    return Markup(str(escape(text)).replace("\r", "&#13;"))
+
+
+def text_survives_html(text: str) -> bool:
+    """False when the HTML parser would drop part of the text: it ignores NUL characters in
+    the body (13.2.6.4.7, "in body" insertion mode), so such a text also goes in the JSON."""
+    return "\0" not in text
+
+
 def page_config(doc: Document, project: Project, scheme, assignment, read_only: bool) -> dict:
     """What the page's JavaScript needs, passed as JSON in the page (no inline script)."""
     api = request.script_root + "/api/v1"
@@ -117,7 +154,8 @@ def page_config(doc: Document, project: Project, scheme, assignment, read_only: 
     return {
         "documentId": doc.id,
         "projectId": project.id,
-        "text": doc.text,
+        # Null: the page reads the text from #doc-text. A 5 MB article sent twice was 10 MB.
+        "text": None if text_survives_html(doc.text) else doc.text,
         "scheme": scheme.to_dict(),
         "snapToWords": bool(project.snap_to_words),
         "readOnly": read_only,

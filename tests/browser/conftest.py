@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -126,6 +127,25 @@ class Seeder:
                 db.session.add(Assignment(document=document, annotator=annotator))
             db.session.commit()
             return Seeded(project.id, document.id, text)
+
+    def document(self, project_id: int, external_id: str, text: str,
+                 assign: tuple[str, ...], submitted: bool = False) -> int:
+        """Another document in a seeded project, assigned to the given (existing) users."""
+        with self.app.app_context():
+            text = normalise_text(text)
+            document = Document(project_id=project_id, external_id=external_id,
+                                title=f"{external_id} article", text=text,
+                                sha256=text_sha256(text), meta={})
+            db.session.add(document)
+            for username in assign:
+                annotator = db.session.scalar(select(User).where(User.username == username))
+                assignment = Assignment(document=document, annotator=annotator)
+                if submitted:
+                    assignment.status = "submitted"
+                    assignment.submitted_at = datetime.now(UTC)
+                db.session.add(assignment)
+            db.session.commit()
+            return document.id
 
     def claimant(self, project_id: int, name: str, type: str = "government",
                  aliases: tuple[str, ...] = ()) -> int:

@@ -164,3 +164,22 @@ def test_reviewer_sees_the_text_read_only_without_annotators_spans(open_page, se
     assert page.locator("#span-panel").is_hidden()
     assert page.locator("#doc-text .seg[data-spans]").count() == 0
     assert page.js_errors == []
+
+
+def test_text_is_read_from_the_page_exactly_lone_cr_included(open_page, seed):
+    # The text is sent once, in #doc-text; the script reads it back from the DOM. A lone CR
+    # (kept by normalise_text) would become LF there unless sent as a character reference.
+    text = "Old file line\rThe mayor \U0001F44D said the dam held.\r\rIt did not."
+    seeded = seed.project(unique("Once"), {"alice": "annotator"}, text, assign=("alice",))
+    assert seeded.text == text
+    page = open_page("alice", document_path(seeded.document_id))
+    wait_for_spans(page, 0)
+    assert page.evaluate("JSON.parse(document.getElementById('annotate-config').textContent)"
+                         ".text") is None
+    assert page.evaluate("document.getElementById('doc-text').textContent") == text
+    start = text.index("said")
+    drag_select(page, text, start, start + len("said the dam"))
+    create_with_keyboard(page, "1", "Mayor")
+    [span] = seed.spans(seeded.document_id, "alice")
+    assert (span["start"], span["end"], span["text"]) == (start, start + 12, "said the dam")
+    assert page.js_errors == []

@@ -16,7 +16,10 @@ const byId = (id) => document.getElementById(id);
 function start() {
   const config = JSON.parse(byId("annotate-config").textContent);
   const textElement = byId("doc-text");
-  const status = new StatusLine(byId("status-line"));
+  // The server sends the text once, as the page's #doc-text (escaped so that its textContent
+  // is exactly the stored text); the JSON carries it only when HTML could not (a NUL in it).
+  if (typeof config.text !== "string") config.text = textElement.textContent;
+  const status = new StatusLine(byId("status-line"), byId("span-panel"));
   const hotkeys = new Map(config.scheme.evidence_types
     .filter((type) => type.hotkey)
     .map((type) => [type.hotkey, type.key]));
@@ -87,21 +90,26 @@ function wireDialogs(workspace) {
   byId("submit-cancel").addEventListener("click", () => dialog.close());
   byId("submit-confirm").addEventListener("click", async () => {
     byId("submit-confirm").disabled = true;
-    await workspace.submit();
+    const submitted = await workspace.submit();
     byId("submit-confirm").disabled = false;
     dialog.close();
+    // The submit button is gone: keyboard users carry on from what replaced it.
+    const nextStep = byId("next-step");
+    if (submitted && nextStep) nextStep.focus();
   });
 }
 
+// After a submit: the page as the server renders a submitted document, without a reload.
 function showReadOnly() {
   document.body.classList.add("read-only");
   const banner = byId("readonly-banner");
-  banner.textContent = "You have submitted this document: it is read-only now. "
-    + "A project manager can reopen it if something needs changing.";
+  banner.textContent = banner.dataset.submittedNote;
   banner.hidden = false;
   byId("text-help").textContent = "Read-only.";
   const submitButton = byId("submit-button");
   if (submitButton) submitButton.remove();
+  const nextStep = byId("next-step"); // Next unfinished, or back to My work
+  if (nextStep) nextStep.hidden = false;
   const badge = byId("assignment-status");
   if (badge) {
     badge.textContent = "submitted";

@@ -4,9 +4,24 @@
 const SHOWN_MS = { ok: 8000, info: 8000, action: 20000 };
 
 export class StatusLine {
-  constructor(element) {
+  // avoid: the element the message must not cover (the span panel, with its Save and Cancel).
+  constructor(element, avoid = null) {
     this.element = element;
+    this.avoid = avoid;
     this.timer = null;
+  }
+
+  // Move the message to the top of the window when, at its usual place, it would cover the
+  // panel (one-column layouts, where the panel can be as wide as the window).
+  dodge() {
+    delete this.element.dataset.place;
+    const avoid = this.avoid;
+    if (!avoid || avoid.hidden || !this.element.childNodes.length) return;
+    const mine = this.element.getBoundingClientRect();
+    const theirs = avoid.getBoundingClientRect();
+    const overlap = mine.left < theirs.right && theirs.left < mine.right
+      && mine.top < theirs.bottom && theirs.top < mine.bottom;
+    if (overlap) this.element.dataset.place = "top";
   }
 
   // kind: "ok" | "error" | "info"; action: optional {label, run} shown as a button (Undo).
@@ -27,6 +42,7 @@ export class StatusLine {
     }
     this.element.replaceChildren(...children);
     this.element.dataset.kind = kind;
+    this.dodge();
     clearTimeout(this.timer);
     if (kind !== "error") {
       const delay = action ? SHOWN_MS.action : SHOWN_MS[kind] || SHOWN_MS.info;

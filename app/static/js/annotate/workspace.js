@@ -161,6 +161,7 @@ export class Workspace {
     } else {
       panel.scrollIntoView({ block: "nearest" });
     }
+    this.status.dodge(); // a message still shown must not cover the panel's buttons
   }
 
   moveBoundary(edge, direction, unit) {
