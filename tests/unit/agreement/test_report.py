@@ -120,6 +120,21 @@ def test_unitizing_alpha_counts_an_assigned_annotator_who_marked_nothing():
     assert report["per_evidence_type"][E]["unitizing_alpha"] == three.per_category[E]
 
 
+def test_claimant_interval_draws_with_the_next_seed():
+    # Claimants mirror evidence types unit for unit, in the same code order (E < S, 1 < 2), so
+    # both label sets have the same counts and only the seed tells their intervals apart.
+    labels = [(S, S, E), (E, E, E), (S, E, E), (S, S, S), (E, S, S), (S, S, E)]
+    spans = tuple(span(annotator, 10 * k, 10 * k + 5, label, 2 if label == S else 1)
+                  for k, unit in enumerate(labels) for annotator, label in zip("abc", unit,
+                                                                               strict=True))
+    doc = DocumentAnnotations("d1", 100, ("a", "b", "c"), spans)
+    first = build_report([doc], bootstrap_draws=300, seed=40)
+    second = build_report([doc], bootstrap_draws=300, seed=41)
+    assert first["claimant"]["alpha"] == pytest.approx(first["evidence_type"]["alpha"])
+    assert first["claimant"]["alpha_ci"] == second["evidence_type"]["alpha_ci"]
+    assert first["claimant"]["alpha_ci"] != first["evidence_type"]["alpha_ci"]
+
+
 def all_plain(value) -> bool:
     if isinstance(value, dict):
         return all(isinstance(k, str) and all_plain(v) for k, v in value.items())

@@ -53,6 +53,11 @@ def test_a_pairwise_match_that_the_units_leave_apart_still_counts_for_its_pair()
     assert_pairs_equal_restricted_reports([doc])
 
 
+def test_touching_spans_share_no_character_and_do_not_match():
+    doc = DocumentAnnotations("d1", 40, ("a", "b"), (span("a", 0, 10), span("b", 10, 20)))
+    assert pair_figures([doc])["a/b"] == {"f1_exact": 0.0, "f1_overlap": 0.0}
+
+
 rows = st.lists(st.tuples(st.sampled_from("abcd"), st.integers(0, 40), st.integers(1, 15),
                           st.sampled_from([S, E])), max_size=20)
 
