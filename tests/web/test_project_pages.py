@@ -565,3 +565,39 @@ def test_links_to_other_features_follow_the_role(app, client, auth, project):
                 url = url_for(endpoint, project_id=project.id)
             assert (f'href="{url}"' in html) == (RANK[role] >= RANK[needed])
         auth.logout()
+
+
+def home_step_links(html: str) -> list[str]:
+    """The hrefs of the home page's "next step" buttons, in order."""
+    found = []
+    for block in html.split('<ul class="step-links">')[1:]:
+        found += [part.split('"', 1)[0] for part in block.split("</ul>", 1)[0].split('href="')[1:]]
+    return found
+
+
+def test_home_shows_reviewers_and_managers_their_next_step(client, auth, make, project):
+    base = f"/projects/{project.id}"
+    auth.login("boss")
+    html = client.get("/").get_data(as_text=True)
+    assert home_step_links(html) == [f"{base}/upload", f"{base}/members"]  # no articles yet
+    auth.logout()
+    make.document(project, TEXT, assign=("alice",))
+    auth.login("boss")
+    assert home_step_links(client.get("/").get_data(as_text=True)) == [
+        f"{base}/documents", f"{base}/progress", f"{base}/agreement"]
+    auth.logout()
+    auth.login("rev")
+    assert home_step_links(client.get("/").get_data(as_text=True)) == [
+        f"{base}/agreement", f"{base}/documents"]
+    auth.logout()
+    auth.login("alice")  # annotators have their own next step: the next document
+    html = client.get("/").get_data(as_text=True)
+    assert home_step_links(html) == [] and "/annotate/documents/" in html
+
+
+def test_home_leaves_out_pages_of_features_not_installed(app, client, auth, make, project):
+    make.document(project, TEXT, assign=("alice",))
+    app.view_functions.pop("agreement_views.dashboard", None)
+    auth.login("rev")
+    assert home_step_links(client.get("/").get_data(as_text=True)) == [
+        f"/projects/{project.id}/documents"]
