@@ -19,7 +19,16 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
-from app.models import Assignment, Claimant, ClaimantAlias, Document, Project, Span, User
+from app.models import (
+    Assignment,
+    Claimant,
+    ClaimantAlias,
+    Document,
+    Project,
+    ProjectMember,
+    Span,
+    User,
+)
 from app.projects.service import create_project, set_member
 from app.text import normalise_text, text_sha256
 
@@ -197,6 +206,12 @@ class Seeder:
         with self.app.app_context():
             scheme = db.session.get(Project, project_id).scheme
             return [evidence["key"] for evidence in scheme["evidence_types"]]
+
+    def role(self, project_id: int, username: str) -> str | None:
+        with self.app.app_context():
+            return db.session.scalar(
+                select(ProjectMember.role).join(User, User.id == ProjectMember.user_id)
+                .where(ProjectMember.project_id == project_id, User.username == username))
 
     def assignment_status(self, document_id: int, username: str) -> str:
         with self.app.app_context():

@@ -54,3 +54,37 @@ def test_table_follows_typed_json_and_stale_json_error_goes(open_page, seed):
     assert editor.locator("tbody tr").count() == 2
     assert "has an error" in editor.locator(".editor-note").inner_text()
     assert page.js_errors == [] and page.csp_violations == []
+
+
+def change_role(page, username: str, role: str) -> None:
+    form = page.locator("form.inline-form", has=page.get_by_label(f"Role of {username}"))
+    form.locator("select").select_option(role)
+    form.get_by_role("button", name="Change").click()
+
+
+def test_demoting_yourself_asks_first(open_page, seed):
+    seeded = seed.project(unique("Members"), {"maria": "manager", "boss": "manager",
+                                              "alice": "annotator"}, "Text.", assign=())
+    page = open_page("maria", f"/projects/{seeded.project_id}/members")
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, False))
+    change_role(page, "maria", "reviewer")
+    page.wait_for_timeout(300)
+    assert len(asked) == 1 and "Make yourself reviewer" in asked[0]
+    assert seed.role(seeded.project_id, "maria") == "manager"  # dismissed: nothing sent
+
+    # Another member's role changes without a question.
+    page.on("dialog", lambda dialog: answer(dialog, True))
+    with page.expect_navigation():
+        change_role(page, "alice", "reviewer")
+    assert len(asked) == 1 and seed.role(seeded.project_id, "alice") == "reviewer"
+
+    with page.expect_navigation():
+        change_role(page, "maria", "reviewer")
+    assert len(asked) == 2 and seed.role(seeded.project_id, "maria") == "reviewer"
+    assert page.js_errors == [] and page.csp_violations == []

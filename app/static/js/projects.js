@@ -236,6 +236,18 @@ function confirmBeforeSubmit(form) {
   });
 }
 
+// A manager demoting themselves loses this page: ask first (the server allows it as long as
+// another manager remains).
+function confirmSelfDemotion(form) {
+  const select = form.querySelector("select[name=role]");
+  form.addEventListener("submit", (event) => {
+    if (!select || select.value === "manager") return;
+    const role = select.options[select.selectedIndex].text.toLowerCase();
+    const message = form.dataset.confirmSelfDemote.replace("{role}", role);
+    if (!window.confirm(message)) event.preventDefault();
+  });
+}
+
 function checkUploadSize(form) {
   const limit = Number(form.dataset.maxBytes);
   const input = form.querySelector("input[type=file]");
@@ -258,4 +270,5 @@ const editorContainer = document.getElementById("scheme-table-editor");
 const schemeText = document.getElementById("scheme");
 if (editorContainer && schemeText) new SchemeEditor(editorContainer, schemeText).loadFromText();
 document.querySelectorAll("form[data-confirm]").forEach(confirmBeforeSubmit);
+document.querySelectorAll("form[data-confirm-self-demote]").forEach(confirmSelfDemotion);
 document.querySelectorAll("form.upload-form").forEach(checkUploadSize);
