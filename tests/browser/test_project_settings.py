@@ -88,3 +88,24 @@ def test_demoting_yourself_asks_first(open_page, seed):
         change_role(page, "maria", "reviewer")
     assert len(asked) == 2 and seed.role(seeded.project_id, "maria") == "reviewer"
     assert page.js_errors == [] and page.csp_violations == []
+
+
+def test_the_row_the_server_refused_is_marked_and_stays_marked(open_page, seed):
+    seeded = seed.project(unique("Marked"), {"maria": "manager"}, "Some text.", assign=())
+    page = open_page("maria", f"/projects/{seeded.project_id}/edit")
+    page.click("details.scheme-json summary")
+    page.fill("textarea[name=scheme]", VALID[:-1] + ', "claimant_types": [{"key": "Bad Key", '
+              '"name": "X"}]}')
+    page.click(SUBMIT)
+    page.wait_for_load_state("load")
+    note = page.locator("#scheme-table-editor .editor-note")
+    assert "(row 1 of the claimant types table)" in note.inner_text()
+    assert page.locator("#scheme-table-editor tr.has-error input.error-control").count() == 1
+    # White space typed into the JSON changes no type: nothing is redrawn, the mark stays.
+    page.locator("textarea[name=scheme]").press("End")
+    page.keyboard.type("  ")
+    page.locator("#name").focus()  # the textarea's change event
+    page.wait_for_timeout(400)  # and the pause after typing
+    assert "(row 1 of the claimant types table)" in note.inner_text()
+    assert page.locator("#scheme-table-editor tr.has-error").count() == 1
+    assert page.js_errors == []
