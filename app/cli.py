@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import ApiToken, Project, User
 from app.models.users import username_problem
-from app.projects.service import ServiceError, create_project, set_member
+from app.projects.service import ServiceError, change_member_role, create_project
 from app.scheme import Scheme, SchemeError
 
 users_cli = AppGroup("users", help="Create users and API tokens.")
@@ -108,7 +108,7 @@ def create_project_command(name: str, scheme_file: str | None, description: str,
             fail(f"no such file: {scheme_file}")
         try:
             scheme = Scheme.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             fail(f"{scheme_file} is not valid UTF-8 JSON: {error}")
         except SchemeError as error:
             fail(f"{scheme_file}: {error}")
@@ -130,7 +130,10 @@ def add_member(project_name: str, username: str, role: str) -> None:
     """Add a user to a project with a role (or change their role)."""
     project = find_project(project_name)
     user = find_user(username)
-    set_member(project, user, role)
+    try:
+        change_member_role(project, user, role)  # the same rules as the members page
+    except ServiceError as error:
+        fail(error.message)
     db.session.commit()
     click.echo(f"{username} is now {role} in {project.name}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, abort, jsonify, make_response, render_template, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 # Ids are 32-bit INTEGER columns: a larger id in a URL is simply not found, rather than
@@ -78,6 +79,17 @@ def init_errors(app: Flask) -> None:
         if error.code == 405 and getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
+
+    @app.errorhandler(IntegrityError)
+    def conflicting_write(error: IntegrityError):
+        # Two requests racing on a unique key (the same project name, the same assignment):
+        # the database refused the second; nothing was stored, and trying again is safe.
+        from app.extensions import db
+
+        db.session.rollback()
+        app.logger.info("integrity conflict: %s", error.orig)
+        return error_response(409, "This conflicts with a change made at the same time; "
+                                   "nothing was saved. Reload the page and try again.")
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

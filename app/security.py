@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import csrf
+from app.text import is_storable_text
 
 
 def _uses_bearer_token() -> bool:
@@ -25,6 +26,20 @@ def init_app(app: Flask) -> None:
         if user is None:
             return error_response(401, "the Bearer token is not valid (unknown or revoked)")
         g._login_user = user  # Flask-Login's per-request user: the token decides who this is
+        return None
+
+    @app.before_request
+    def refuse_unstorable_input():
+        # A NUL typed into any form or query would reach the database and make PostgreSQL
+        # fail; say so once here for every page instead of in every form.
+        for source in (request.args, request.form):
+            for name, value in source.items(multi=True):
+                if not (is_storable_text(name) and is_storable_text(value)):
+                    from app.errors import error_response
+
+                    return error_response(
+                        422, f"{name!r} contains a character that cannot be stored (NUL)",
+                        field=name if is_storable_text(name) else None)
         return None
 
     @app.before_request

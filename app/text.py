@@ -20,6 +20,18 @@ _LAST_BMP_CODE_POINT = 0xFFFF
 _CRS_BEFORE_LF = re.compile("\r+\n")
 
 
+def is_storable_text(value: str) -> bool:
+    """False for text no database column can hold: NUL (refused by PostgreSQL) and lone
+    surrogates such as "\\ud800", which JSON allows but UTF-8 cannot encode."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def normalise_text(text: str) -> str:
     """Return `text` in the one form Credence stores: Unicode NFC with `\\r\\n` line ends as `\\n`.
 

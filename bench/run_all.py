@@ -29,7 +29,8 @@ def main(selected: list[str]) -> None:
         "# Benchmarks\n\n"
         "Written by `make bench` (bench/run_all.py); do not edit by hand.\n\n"
         f"- measured: {datetime.date.today().isoformat()}\n"
-        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n"
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}\n"
     )
     out = ROOT / "docs" / "benchmarks.md"
     out.write_text(header + "\n" + "\n\n".join(sections) + "\n", encoding="utf-8")

@@ -59,7 +59,8 @@ def options_from_args(args: Mapping) -> AgreementOptions:
     document_words = _list_argument(args, "documents")
     if document_words is not None:
         # Ids beyond a 32-bit integer cannot exist; PostgreSQL would refuse to compare them.
-        if not all(word.isdigit() and int(word) <= MAX_ID for word in document_words):
+        if not all(word.isascii() and word.isdigit() and int(word) <= MAX_ID
+                   for word in document_words):
             raise ServiceError("documents must be document ids (whole numbers)", "documents")
         documents = tuple(sorted({int(word) for word in document_words}))
     include = str(args.get("include_unsubmitted") or "").strip().lower() in _TRUE_WORDS

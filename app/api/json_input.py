@@ -15,6 +15,7 @@ from flask import request
 
 from app.annotate.service import UNSET, ClaimantChoice
 from app.projects.service import ServiceError
+from app.text import is_storable_text as storable
 
 
 def read_json_object(*, allow_empty: bool = False) -> dict:
@@ -74,18 +75,6 @@ def string(data: dict, name: str, *, required: bool = True, default=UNSET, prefi
         raise ServiceError(f"{name} contains a NUL character or a lone UTF-16 surrogate",
                            prefix + name)
     return value
-
-
-def storable(value: str) -> bool:
-    """False for text no database column can hold: NUL (refused by PostgreSQL) and lone
-    surrogates such as "\\ud800", which JSON allows but UTF-8 cannot encode."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def claimant_choice(data: dict, *, required: bool = True):

@@ -18,8 +18,8 @@ def safe_next(target: str | None) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("main.home")
-    if "\\" in target:
-        return url_for("main.home")
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return url_for("main.home")  # a backslash or CR/LF could break out of the header
     return target
 
 

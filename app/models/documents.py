@@ -38,7 +38,8 @@ class Document(db.Model):
     url: Mapped[str] = mapped_column(String(2000), default="")
     published: Mapped[dt.date | None] = mapped_column(Date)
     # Normalised once at import (NFC, CRLF -> LF) and never changed: offsets point into it.
-    text: Mapped[str] = mapped_column(Text)
+    # Deferred: lists of documents need titles, not megabytes of text; load it where used.
+    text: Mapped[str] = mapped_column(Text, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

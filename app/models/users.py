@@ -58,8 +58,9 @@ class User(UserMixin, db.Model):
 
 def username_problem(username: str) -> str | None:
     """Why `username` cannot name a new account, or None if it can."""
-    if not username or len(username) > 64 or any(c.isspace() for c in username):
-        return "a username is 1-64 characters without spaces"
+    if not username or len(username) > 64 or any(
+            c.isspace() or not c.isprintable() for c in username):
+        return "a username is 1-64 characters without spaces or control characters"
     return None
 
 

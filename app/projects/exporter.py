@@ -7,7 +7,7 @@ Richer exports (CSV, brat, W3C, CoNLL) come with the export feature; this is the
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from app.extensions import db
 from app.formats import ImportedAnnotation, ImportedDocument, write_jsonl
@@ -17,7 +17,8 @@ from app.models import Assignment, Document, GoldSpan, Project, Span, User
 def export_project_jsonl(project: Project, *, only_submitted: bool = True) -> str:
     """Every document with its annotations (by default only from submitted assignments)."""
     documents = db.session.scalars(
-        select(Document).where(Document.project_id == project.id).order_by(Document.id)
+        select(Document).where(Document.project_id == project.id)
+        .options(undefer(Document.text)).order_by(Document.id)
     ).all()
     span_rows = db.session.execute(
         select(Span, User.username).join(User, User.id == Span.annotator_id)

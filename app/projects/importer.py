@@ -28,7 +28,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.users import username_problem
 from app.projects.service import ServiceError, assign_documents, project_scheme, set_member
-from app.text import text_sha256
+from app.text import is_storable_text, text_sha256
 
 
 @dataclass
@@ -112,8 +112,23 @@ def _check_against_database(project: Project, filename: str, documents, create_u
         errors.append(FormatError(None, "claimant_type", f"claimant {name!r} is not in the "
                                   "registry and has no claimant_type; this project's scheme "
                                   "has no 'other' type to fall back on", file=filename))
+    for imported in documents:
+        errors.extend(_unstorable_fields(imported, filename))
     if errors:
-        raise ImportRefused(errors)
+        raise ImportRefused(errors[:20], truncated=len(errors) > 20)
+
+
+def _unstorable_fields(imported, filename: str) -> list[FormatError]:
+    """NUL characters and the like, which PostgreSQL cannot store in a text column."""
+    values = {"id": imported.external_id, "title": imported.title, "text": imported.text,
+              "url": imported.url or ""}
+    for kind, items in (("annotations", imported.annotations), ("gold", imported.gold)):
+        for index, item in enumerate(items):
+            for name in ("annotator", "text", "claimant", "claimant_type", "note"):
+                values[f"{kind}[{index}].{name}"] = getattr(item, name) or ""
+    return [FormatError(None, field, f"document {imported.external_id!r} contains a character "
+                        "that cannot be stored (NUL)", file=filename)
+            for field, value in values.items() if not is_storable_text(value)]
 
 
 def _annotator(project: Project, username: str, create: bool, summary: ImportSummary) -> User:

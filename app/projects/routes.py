@@ -170,6 +170,8 @@ def scheme_from_form(form: ProjectForm) -> Scheme | None:
     except json.JSONDecodeError as error:
         form.scheme.errors.append(
             f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+    except RecursionError:
+        form.scheme.errors.append("not valid JSON: nested far too deeply for a scheme")
     except SchemeError as error:
         where = f'field "{error.field}"' if error.field else "the scheme"
         form.scheme.errors.append(f"{where}: {error.message}")

@@ -369,3 +369,9 @@ def test_export_then_import_reproduces_every_span_exactly(runner, tmp_path):
     original = spans_of("Demo: conflict and disaster reporting")
     assert len(original) > 50 and spans_of("Copy") == original
     refused(invoke(runner, "export", "No such project"), "no project named")
+
+
+def test_add_member_cannot_demote_the_last_manager(runner, make):
+    make.project("Solo", boss="manager")
+    refused(invoke(runner, "projects", "add-member", "Solo", "boss", "--role", "annotator"),
+            "last manager")
