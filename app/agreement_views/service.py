@@ -109,15 +109,6 @@ def known_annotator_names(project: Project) -> list[str]:
         .order_by(User.username)))
 
 
-def counted_annotator_names(project: Project, include_unsubmitted: bool = False) -> list[str]:
-    """Annotators with work that counts (a submitted assignment, unless told otherwise)."""
-    query = (select(User.username).join(Assignment, Assignment.annotator_id == User.id)
-             .join(Document).where(Document.project_id == project.id))
-    if not include_unsubmitted:
-        query = query.where(Assignment.status == "submitted")
-    return list(db.session.scalars(query.distinct().order_by(User.username)))
-
-
 def load_documents(project: Project, options: AgreementOptions) -> list:
     """The project's annotations as `DocumentAnnotations`, in one query.
 

@@ -6,7 +6,7 @@ refused request rolls the session back, so nothing it touched is stored.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -17,9 +17,6 @@ from app.permissions import Denied
 from app.projects.service import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# Ids are 32-bit INTEGER columns: a larger id in the URL is simply not found, rather than
-# reaching the database driver, which would raise on it.
-LARGEST_ID = 2**31 - 1
 
 
 def json_error(status: int, message: str, field: str | None = None, **extra):
@@ -34,14 +31,6 @@ def json_error(status: int, message: str, field: str | None = None, **extra):
 def require_login():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    return None
-
-
-@bp.before_request
-def refuse_impossible_ids():
-    if any(isinstance(value, int) and value > LARGEST_ID
-           for value in (request.view_args or {}).values()):
-        return json_error(404, "not found")
     return None
 
 
