@@ -73,6 +73,10 @@ def init_app(app: Flask) -> None:
 
 
 def _csrf_error(error: CSRFError):
-    from app.errors import error_response
+    from app.errors import error_response, wants_json
 
-    return error_response(400, f"CSRF check failed: {error.description}", field="csrf_token")
+    if wants_json():
+        return error_response(400, f"CSRF check failed: {error.description}", field="csrf_token")
+    # Almost always a page left open until its session expired: say that, in plain words.
+    return error_response(400, "This page had expired, so nothing was saved. Go back, reload "
+                               "the page and try again.", field="csrf_token")

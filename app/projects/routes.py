@@ -233,7 +233,7 @@ def change_role(project: Project, user_id: int):
         return render_members(project, MemberForm(formdata=None), error.status)
     db.session.commit()
     flash(f"{member.username} is now {form.role.data}.", "success")
-    return redirect(url_for("projects.members", project_id=project.id))
+    return redirect(after_member_change(project))
 
 
 @bp.route("/<int:project_id>/members/<int:user_id>/remove", methods=["POST"])
@@ -250,7 +250,16 @@ def remove_member(project: Project, user_id: int):
         return render_members(project, MemberForm(formdata=None), error.status)
     db.session.commit()
     flash(f"{member.username} removed from the project.", "success")
-    return redirect(url_for("projects.members", project_id=project.id))
+    return redirect(after_member_change(project))
+
+
+def after_member_change(project: Project) -> str:
+    """Back to Members, unless the manager just changed their own access away from it."""
+    if has_role(current_user, project, "manager"):
+        return url_for("projects.members", project_id=project.id)
+    if has_role(current_user, project, "annotator"):
+        return url_for("projects.show_project", project_id=project.id)
+    return url_for("main.home")
 
 
 def member_or_404(project: Project, user_id: int) -> User:

@@ -601,3 +601,22 @@ def test_home_leaves_out_pages_of_features_not_installed(app, client, auth, make
     auth.login("rev")
     assert home_step_links(client.get("/").get_data(as_text=True)) == [
         f"/projects/{project.id}/documents"]
+
+
+def test_a_manager_who_demotes_herself_lands_on_a_page_she_may_see(client, auth, project):
+    set_member(project, db.session.query(User).filter_by(username="rev").one(), "manager")
+    db.session.commit()
+    auth.login("boss")
+    boss = db.session.query(User).filter_by(username="boss").one()
+    response = client.post(f"/projects/{project.id}/members/{boss.id}/role",
+                           data={"role": "annotator"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/projects/{project.id}")
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_a_documents_page_past_the_end_says_so(client, auth, project, make):
+    make.document(project)
+    auth.login("boss")
+    page = client.get(f"/projects/{project.id}/documents?page=7").get_data(as_text=True)
+    assert "past the end" in page and "No documents yet" not in page
