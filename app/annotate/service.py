@@ -15,11 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.claimants.registry import claimant_key, find_claimant
 from app.extensions import db
+from app.formats.common import MAX_CLAIMANT_LENGTH
 from app.models import (
     Assignment,
     Claimant,
-    ClaimantAlias,
     Document,
     Project,
     ProjectMember,
@@ -32,7 +33,6 @@ from app.projects.service import ServiceError, project_scheme
 from app.text import OffsetError, check_offsets
 
 NOTE_MAX_LENGTH = 2000
-CLAIMANT_NAME_MAX_LENGTH = 300  # the width of claimants.name
 CLAIMANT_SEARCH_LIMIT = 20
 
 
@@ -229,8 +229,8 @@ def resolve_claimant(project: Project, choice: ClaimantChoice) -> Claimant:
     name = (choice.name or "").strip()
     if not name:
         raise ServiceError("the claimant needs a name", "claimant.name")
-    if len(name) > CLAIMANT_NAME_MAX_LENGTH:
-        raise ServiceError(f"the claimant name is longer than {CLAIMANT_NAME_MAX_LENGTH} "
+    if len(name) > MAX_CLAIMANT_LENGTH:
+        raise ServiceError(f"the claimant name is longer than {MAX_CLAIMANT_LENGTH} "
                            "characters", "claimant.name")
     type_keys = project_scheme(project).claimant_type_keys
     if choice.type is not None and choice.type not in type_keys:
@@ -247,26 +247,6 @@ def resolve_claimant(project: Project, choice: ClaimantChoice) -> Claimant:
     return claimant
 
 
-def find_claimant(project: Project, name: str) -> Claimant | None:
-    """The claimant whose name, else alias, equals `name` ignoring case, if any."""
-    # Compared in Python: SQLite's lower() folds ASCII only, and registries are small.
-    wanted = name.strip().casefold()
-    by_name = db.session.execute(
-        select(Claimant.id, Claimant.name).where(Claimant.project_id == project.id)
-    )
-    for claimant_id, claimant_name in by_name:
-        if claimant_name.casefold() == wanted:
-            return db.session.get(Claimant, claimant_id)
-    by_alias = db.session.execute(
-        select(ClaimantAlias.claimant_id, ClaimantAlias.alias).join(Claimant)
-        .where(Claimant.project_id == project.id).order_by(ClaimantAlias.id)
-    )
-    for claimant_id, alias in by_alias:
-        if alias.casefold() == wanted:
-            return db.session.get(Claimant, claimant_id)
-    return None
-
-
 @dataclass(frozen=True)
 class ClaimantMatch:
     claimant: Claimant
@@ -280,7 +260,7 @@ def search_claimants(project: Project, query: str,
     Prefix matches come before substring matches, a name before an alias, then by name.
     An empty query lists the registry by name.
     """
-    wanted = query.strip().casefold()
+    wanted = claimant_key(query)
     claimants = db.session.scalars(
         select(Claimant).where(Claimant.project_id == project.id)
         .options(joinedload(Claimant.aliases)).order_by(Claimant.name)

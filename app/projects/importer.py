@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from app.claimants.registry import ClaimantLookup, claimant_key
 from app.extensions import db
 from app.formats import FormatError, ImportedAnnotation, ImportRefused, read_any
 from app.models import (
     Assignment,
     Claimant,
-    ClaimantAlias,
     Document,
     GoldSpan,
     Project,
@@ -159,7 +159,7 @@ def _span(document: Document, annotator: User, annotation: ImportedAnnotation,
 
 
 class ClaimantResolver:
-    """Finds claimants by canonical name or alias (case-insensitive); creates missing ones.
+    """Finds claimants in the registry (app.claimants.registry); creates missing ones.
 
     A new claimant takes the first claimant_type the file gives it anywhere (not only at its
     first mention), else 'other' when the project's scheme has that type."""
@@ -169,20 +169,13 @@ class ClaimantResolver:
         self.project = project
         self.summary = summary
         self.fallback_type = "other" if "other" in claimant_types else None
-        self.by_name: dict[str, Claimant] = {}
-        for claimant in db.session.scalars(
-                select(Claimant).where(Claimant.project_id == project.id)):
-            self.by_name.setdefault(claimant.name.casefold(), claimant)
-        for alias, claimant in db.session.execute(
-                select(ClaimantAlias.alias, Claimant).join(Claimant)
-                .where(Claimant.project_id == project.id)):
-            self.by_name.setdefault(alias.casefold(), claimant)
+        self.registry = ClaimantLookup(project)
         self.new_names: dict[str, str] = {}  # key -> name as first written
         self.new_types: dict[str, str] = {}
         for annotation in (a for d in documents for a in (*d.annotations, *d.gold)):
-            key = annotation.claimant.strip().casefold()
-            if key in self.by_name:
+            if self.registry.find(annotation.claimant) is not None:
                 continue
+            key = claimant_key(annotation.claimant)
             self.new_names.setdefault(key, annotation.claimant.strip())
             if annotation.claimant_type:
                 self.new_types.setdefault(key, annotation.claimant_type)
@@ -194,13 +187,13 @@ class ClaimantResolver:
         return sorted(name for key, name in self.new_names.items() if key not in self.new_types)
 
     def resolve(self, annotation: ImportedAnnotation) -> Claimant:
-        key = annotation.claimant.strip().casefold()
-        claimant = self.by_name.get(key)
+        claimant = self.registry.find(annotation.claimant)
         if claimant is None:
+            key = claimant_key(annotation.claimant)
             claimant = Claimant(project=self.project, name=annotation.claimant.strip(),
                                 type=self.new_types.get(key) or self.fallback_type)
             db.session.add(claimant)
-            self.by_name[key] = claimant
+            self.registry.add(claimant)
             self.summary.claimants_created.append(claimant.name)
         return claimant
 

@@ -1,0 +1,1 @@
+"""The project's claimant registry: how a written name finds its claimant."""
