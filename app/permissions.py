@@ -26,9 +26,15 @@ def role_in(user: User, project: Project | int) -> str | None:
         return None
     if user.is_admin:
         return "manager"
+    member = project_member(user, project)
+    return member.role if member is not None else None
+
+
+def project_member(user: User, project: Project | int) -> ProjectMember | None:
+    """The user's membership row in the project, if any (site admins need none)."""
     project_id = project if isinstance(project, int) else project.id
     return db.session.scalar(
-        select(ProjectMember.role).where(
+        select(ProjectMember).where(
             ProjectMember.project_id == project_id, ProjectMember.user_id == user.id
         )
     )

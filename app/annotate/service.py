@@ -23,12 +23,11 @@ from app.models import (
     Claimant,
     Document,
     Project,
-    ProjectMember,
     Span,
     User,
 )
 from app.models.base import utcnow
-from app.permissions import visible_spans
+from app.permissions import project_member, visible_spans
 from app.projects.service import ServiceError, project_scheme
 from app.text import OffsetError, check_offsets
 
@@ -82,9 +81,7 @@ def find_project_annotator(project: Project, username: str) -> User:
     """A user who has (or had) work in the project, by username; 422 otherwise."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is not None:
-        member = db.session.scalar(select(ProjectMember.id).where(
-            ProjectMember.project_id == project.id, ProjectMember.user_id == user.id))
-        if member is not None or _has_assignment_in(project, user):
+        if project_member(user, project) is not None or _has_assignment_in(project, user):
             return user
     raise ServiceError(f"no annotator named {username!r} in this project", "annotator")
 

@@ -21,12 +21,12 @@ from app.models import (
     Document,
     GoldSpan,
     Project,
-    ProjectMember,
     Span,
     User,
 )
 from app.models.base import utcnow
 from app.models.users import username_problem
+from app.permissions import project_member
 from app.projects.service import ServiceError, assign_documents, project_scheme, set_member
 from app.text import is_storable_text, text_sha256
 
@@ -140,14 +140,9 @@ def _annotator(project: Project, username: str, create: bool, summary: ImportSum
         db.session.add(user)
         summary.users_created.append(username)
     db.session.flush()
-    if not _is_member(project, user):
+    if project_member(user, project) is None:
         set_member(project, user, "annotator")
     return user
-
-
-def _is_member(project: Project, user: User) -> bool:
-    return db.session.scalar(select(ProjectMember.id).where(
-        ProjectMember.project_id == project.id, ProjectMember.user_id == user.id)) is not None
 
 
 def _span(document: Document, annotator: User, annotation: ImportedAnnotation,

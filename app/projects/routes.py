@@ -22,6 +22,7 @@ from app.permissions import (
     Denied,
     admin_required,
     has_role,
+    project_member,
     project_role_required,
     require_project,
     role_in,
@@ -205,7 +206,7 @@ def members(project: Project):
         user = user_named(form.username.data)
         if user is None:
             form.username.errors.append(f"no user named {form.username.data.strip()!r}")
-        elif is_member(project, user):
+        elif project_member(user, project) is not None:
             form.username.errors.append(
                 f"{user.username} is already a member; change their role in the list")
         else:
@@ -264,13 +265,9 @@ def after_member_change(project: Project) -> str:
 
 def member_or_404(project: Project, user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None or not is_member(project, user):
+    if user is None or project_member(user, project) is None:
         abort(404, "no such member in this project")
     return user
-
-
-def is_member(project: Project, user: User) -> bool:
-    return any(member.user_id == user.id for member in project.members)
 
 
 def render_members(project: Project, form: MemberForm, status: int = 200):

@@ -19,7 +19,7 @@ from app.models import (
     Span,
     User,
 )
-from app.permissions import role_in
+from app.permissions import project_member, role_in
 from app.scheme import Scheme, default_scheme
 
 
@@ -66,11 +66,7 @@ def set_member(project: Project, user: User, role: str) -> ProjectMember:
     """Add the user with `role`, or change their role if already a member."""
     if role not in ("annotator", "reviewer", "manager"):
         raise ServiceError(f"unknown role {role!r}: use annotator, reviewer or manager", "role")
-    member = db.session.scalar(
-        select(ProjectMember).where(
-            ProjectMember.project_id == project.id, ProjectMember.user_id == user.id
-        )
-    )
+    member = project_member(user, project)
     if member is None:
         member = ProjectMember(project=project, user=user, role=role)
         db.session.add(member)
@@ -81,11 +77,7 @@ def set_member(project: Project, user: User, role: str) -> ProjectMember:
 
 
 def remove_member(project: Project, user: User) -> None:
-    member = db.session.scalar(
-        select(ProjectMember).where(
-            ProjectMember.project_id == project.id, ProjectMember.user_id == user.id
-        )
-    )
+    member = project_member(user, project)
     if member is not None:
         db.session.delete(member)
         db.session.flush()
