@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ApiToken, Project, User
+from app.models import ROLES, ApiToken, Project, User
 from app.models.users import username_problem
 from app.projects.service import ServiceError, change_member_role, create_project
 from app.scheme import Scheme, SchemeError
@@ -125,7 +125,7 @@ def create_project_command(name: str, scheme_file: str | None, description: str,
 @click.argument("project_name", metavar="PROJECT")
 @click.argument("username")
 @click.option("--role", required=True,
-              type=click.Choice(["annotator", "reviewer", "manager"]))
+              type=click.Choice(ROLES))
 def add_member(project_name: str, username: str, role: str) -> None:
     """Add a user to a project with a role (or change their role)."""
     project = find_project(project_name)

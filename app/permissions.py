@@ -15,9 +15,9 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from app.extensions import db
-from app.models import Assignment, Document, Project, ProjectMember, Span, User
+from app.models import ROLES, Assignment, Document, Project, ProjectMember, Span, User
 
-ROLE_RANK = {"annotator": 1, "reviewer": 2, "manager": 3}
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLES, start=1)}
 
 
 def role_in(user: User, project: Project | int) -> str | None:

@@ -2,13 +2,14 @@
 
 from app.models.claimants import Claimant, ClaimantAlias
 from app.models.documents import ASSIGNMENT_STATUSES, Assignment, Document
-from app.models.projects import ROLES, Project, ProjectMember
+from app.models.projects import ROLES, ROLES_IN_WORDS, Project, ProjectMember
 from app.models.spans import GoldSpan, Span, gold_span_sources
 from app.models.users import ApiToken, User
 
 __all__ = [
     "ASSIGNMENT_STATUSES",
     "ROLES",
+    "ROLES_IN_WORDS",
     "ApiToken",
     "Assignment",
     "Claimant",

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 # Ordered by power: a manager may do what a reviewer may, a reviewer what an annotator may see.
 ROLES = ("annotator", "reviewer", "manager")
+ROLES_IN_WORDS = f"{', '.join(ROLES[:-1])} or {ROLES[-1]}"  # for messages
 
 
 class Project(db.Model):
@@ -65,7 +66,7 @@ class ProjectMember(db.Model):
     __tablename__ = "project_members"
     __table_args__ = (
         UniqueConstraint("project_id", "user_id"),
-        CheckConstraint("role IN ('annotator', 'reviewer', 'manager')", name="role_known"),
+        CheckConstraint(f"role IN ({', '.join(repr(role) for role in ROLES)})", name="role_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,7 +17,7 @@ from app.annotate.service import reopen_assignment
 from app.errors import error_response
 from app.extensions import db
 from app.formats import SUPPORTED_EXTENSIONS, FormatError, ImportRefused
-from app.models import Project, User
+from app.models import ROLES_IN_WORDS, Project, User
 from app.permissions import (
     Denied,
     admin_required,
@@ -224,7 +224,7 @@ def change_role(project: Project, user_id: int):
     member = member_or_404(project, user_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose annotator, reviewer or manager.", "error")
+        flash(f"Choose {ROLES_IN_WORDS}.", "error")
         return render_members(project, MemberForm(formdata=None), 422)
     try:
         change_member_role(project, member, form.role.data)

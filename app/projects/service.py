@@ -10,6 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import (
+    ROLES,
+    ROLES_IN_WORDS,
     Assignment,
     Claimant,
     Document,
@@ -64,8 +66,8 @@ def project_scheme(project: Project) -> Scheme:
 
 def set_member(project: Project, user: User, role: str) -> ProjectMember:
     """Add the user with `role`, or change their role if already a member."""
-    if role not in ("annotator", "reviewer", "manager"):
-        raise ServiceError(f"unknown role {role!r}: use annotator, reviewer or manager", "role")
+    if role not in ROLES:
+        raise ServiceError(f"unknown role {role!r}: use {ROLES_IN_WORDS}", "role")
     member = project_member(user, project)
     if member is None:
         member = ProjectMember(project=project, user=user, role=role)
