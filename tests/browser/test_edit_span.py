@@ -39,10 +39,12 @@ def test_edit_type_note_and_boundaries(open_page, seed):
     panel.press("]")  # start one word right: drops "health"
     assert page.locator("#panel-quote").inner_text() == "ministry said 12"
     panel.press("c")  # by character
-    panel.press("Shift+BracketLeft")  # "{": end one character left
+    # The characters themselves, as typed (no Shift sent with them): the shortcut goes by the
+    # character, not by the key it sits on.
+    page.keyboard.type("{")  # end one character left
     assert page.locator("#panel-quote").inner_text() == "ministry said 1"
     panel.press("c")  # by word again
-    panel.press("Shift+BracketRight")  # "}": end to the next word's end
+    page.keyboard.type("}")  # end to the next word's end
     assert page.locator("#panel-quote").inner_text() == "ministry said 12"
     page.locator("#panel-save").click()
     page.locator("#span-panel").wait_for(state="hidden")

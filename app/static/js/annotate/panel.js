@@ -3,6 +3,11 @@
 
 const TEXT_FIELDS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 const QUOTE_LIMIT = 160;
+// Boundary shortcuts go by the character typed (event.key), not the physical key: on many
+// layouts these characters need AltGr or sit on other keys (UI Events KeyboardEvent, "key").
+const BOUNDARY_KEYS = {
+  "[": ["start", -1], "]": ["start", 1], "{": ["end", -1], "}": ["end", 1],
+};
 
 export class SpanPanel {
   constructor({ root, claimants, hotkeys, actions }) {
@@ -213,11 +218,15 @@ export class SpanPanel {
     if (TEXT_FIELDS.has(target.tagName) && target.type !== "radio" && target.type !== "checkbox") {
       return; // typing: keys are characters here
     }
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.code === "BracketLeft" || event.code === "BracketRight") {
+    const boundary = BOUNDARY_KEYS[event.key];
+    const plain = !event.ctrlKey && !event.altKey && !event.metaKey;
+    if (boundary && (plain || typedWithAltGraph(event))) {
       event.preventDefault();
-      this.move(event.shiftKey ? "end" : "start", event.code === "BracketLeft" ? -1 : 1);
-    } else if (event.key === "c") {
+      this.move(...boundary);
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "c") {
       event.preventDefault();
       this.byCharacter.checked = !this.byCharacter.checked;
     } else if (this.hotkeys.has(event.key)) {
@@ -226,6 +235,12 @@ export class SpanPanel {
       if (!this.claimants.input.value) this.claimants.input.focus();
     }
   }
+}
+
+// AltGr reports itself as AltGraph, or on Windows as Ctrl+Alt together.
+function typedWithAltGraph(event) {
+  return !event.metaKey
+    && (event.getModifierState("AltGraph") || (event.ctrlKey && event.altKey));
 }
 
 export function describeError(error) {
