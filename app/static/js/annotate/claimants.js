@@ -1,7 +1,7 @@
 // The claimant field: a combobox (WAI-ARIA Authoring Practices, "Editable Combobox With List
 // Autocomplete") over the project's registry, matching names and aliases, plus "new claimant".
 
-import { apiRequest } from "./api.js";
+import { SESSION_EXPIRED, apiRequest } from "./api.js";
 
 const DEBOUNCE_MS = 150;
 
@@ -18,6 +18,9 @@ export class ClaimantField {
     this.active = -1;
     this.request = 0;
     this.timer = null;
+    // True while the registry could not be asked (session expired): a typed name may then be
+    // a known claimant, so the field must not offer to create it.
+    this.unknown = false;
     input.addEventListener("input", () => this.onInput());
     input.addEventListener("keydown", (event) => this.onKeydown(event));
     input.addEventListener("blur", () => setTimeout(() => this.closeList(), 150));
@@ -61,6 +64,7 @@ export class ClaimantField {
     if (!known && !this.typeSelect.value) {
       clearTimeout(this.timer);
       await this.search();
+      if (this.unknown) return { error: SESSION_EXPIRED };
       known = this.options.find((option) => sameName(option, name));
     }
     if (known) {
@@ -87,13 +91,23 @@ export class ClaimantField {
       return;
     }
     let found = [];
+    let unknown = false;
     try {
       found = await apiRequest("GET", `${this.url}?q=${encodeURIComponent(query)}`);
     } catch (error) {
-      found = []; // a failed search only means no suggestions; saving still works
+      // Logged out: the registry's answer is unknown. Otherwise a failed search only means
+      // no suggestions; saving still works.
+      unknown = error.status === 401;
+      found = [];
     }
     if (request !== this.request) return; // an older answer arriving late
+    this.unknown = unknown;
     this.options = found;
+    if (unknown) {
+      this.closeList();
+      this.updateNewBox();
+      return;
+    }
     this.renderList(query);
     this.updateNewBox();
   }
@@ -178,6 +192,10 @@ export class ClaimantField {
 
   updateNewBox() {
     const name = this.input.value.trim();
+    if (this.unknown) {
+      this.newBox.hidden = true;
+      return;
+    }
     const known = (this.chosen && this.chosen.name === name)
       || this.options.some((option) => sameName(option, name));
     this.newBox.hidden = !name || known;

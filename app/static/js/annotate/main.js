@@ -2,6 +2,7 @@
 // then wires the text, the panel, the side list, the keyboard and the submit dialog.
 
 import { OffsetTable } from "../offsets.js";
+import { SESSION_EXPIRED } from "./api.js";
 import { SpanChooser } from "./chooser.js";
 import { ClaimantField } from "./claimants.js";
 import { wireKeyboard } from "./keyboard.js";
@@ -72,7 +73,16 @@ function start() {
     hotkeys,
   });
   wireDialogs(workspace);
+  wireSessionBanner(byId("session-banner"));
   workspace.load();
+}
+
+// A lost session is said in one place that does not fade, whichever call found it out.
+function wireSessionBanner(banner) {
+  window.addEventListener("credence:session", (event) => {
+    banner.textContent = event.detail.expired ? SESSION_EXPIRED : "";
+    banner.hidden = !event.detail.expired;
+  });
 }
 
 function wireDialogs(workspace) {
