@@ -79,11 +79,12 @@ export class SpanList {
     this.claimantFilter.value = claimants.has(current) ? current : "";
   }
 
+  // Focus a span's item; false when the filters hide it.
   focus(id) {
     const button = this.list.querySelector(`button[data-id="${id}"]`);
-    if (button) {
-      button.focus({ preventScroll: true });
-      button.scrollIntoView({ block: "nearest" });
-    }
+    if (!button) return false;
+    button.focus({ preventScroll: true });
+    button.scrollIntoView({ block: "nearest" });
+    return true;
   }
 }

@@ -49,4 +49,10 @@ export class StatusLine {
       this.timer = setTimeout(() => this.element.replaceChildren(), delay);
     }
   }
+
+  // Focus the message's button (when the one just pressed was replaced by it).
+  focusAction() {
+    const button = this.element.querySelector(".status-action");
+    if (button) button.focus();
+  }
 }

@@ -254,9 +254,12 @@ export class Workspace {
       const shown = this.upsert(restored);
       this.select(shown.id);
       this.status.show(`Restored “${short(shown.text)}”.`, "ok");
+      // The Undo button is gone: keyboard users carry on from the span it brought back.
+      if (!this.list.focus(shown.id)) this.textElement.focus({ preventScroll: true });
     } catch (error) {
       this.status.show(`Undo failed: ${error.message}`, "error",
         { label: "Try again", run: () => this.undoDelete(span) });
+      this.status.focusAction();
     }
   }
 
