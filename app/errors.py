@@ -24,11 +24,11 @@ TITLES = {
 
 
 def format_size(size: int) -> str:
-    """A byte count as people read it: 512 bytes, 4 KB, 20 MB."""
+    """A byte count as people read it, to three significant digits: 512 bytes, 4 KB, 20 MB."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):g} MB"
+        return f"{size / (1024 * 1024):.3g} MB"
     if size >= 1024:
-        return f"{size / 1024:g} KB"
+        return f"{size / 1024:.3g} KB"
     return f"{size} bytes"
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
 from app.annotate.service import reopen_assignment
-from app.errors import error_response
+from app.errors import error_response, format_size
 from app.extensions import db
 from app.formats import SUPPORTED_EXTENSIONS, FormatError, ImportRefused
 from app.models import ROLES_IN_WORDS, Project, User
@@ -300,13 +300,13 @@ def render_upload_page(project: Project, form: UploadForm, refused: ImportRefuse
         "projects/upload.html", project, status, form=form,
         errors=refused.errors if refused else [], truncated=refused and refused.truncated,
         extensions=SUPPORTED_EXTENSIONS, limit=upload_limit(),
-        limit_text=describe_size(upload_limit()))
+        limit_text=upload_limit_text())
 
 
 @bp.errorhandler(413)
 def upload_too_large(_error):
     """Show the upload page again, saying how large uploads may be (the global page otherwise)."""
-    message = f"The upload is larger than the limit of {describe_size(upload_limit())}."
+    message = f"The upload is larger than the limit of {upload_limit_text()}."
     project_id = (request.view_args or {}).get("project_id")
     if request.endpoint == "projects.upload" and current_user.is_authenticated:
         try:
@@ -322,12 +322,9 @@ def upload_limit() -> int | None:
     return current_app.config.get("MAX_CONTENT_LENGTH")
 
 
-def describe_size(size: int | None) -> str:
-    if not size:
-        return "the server's limit"
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.3g} MB"
-    return f"{max(size / 1024, 0.1):.3g} KB"
+def upload_limit_text() -> str:
+    limit = upload_limit()
+    return format_size(limit) if limit else "the server's limit"
 
 
 def import_uploads(project: Project, uploads: list[tuple[str, bytes]],

@@ -220,3 +220,13 @@ def test_a_page_number_too_large_for_the_database_is_just_an_empty_page(client, 
     auth.login("boss")
     response = client.get(f"/projects/{project.id}/documents?page=99999999999999999999")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size, text", [
+    (1000, "1000 bytes"), (1024, "1 KB"), (1536, "1.5 KB"), (3 * 1024 * 1024, "3 MB"),
+    (12_345_678, "11.8 MB"),  # three significant digits, not 11.7738
+])
+def test_format_size_reads_like_a_person_would_say_it(size, text):
+    from app.errors import format_size
+
+    assert format_size(size) == text
