@@ -30,6 +30,19 @@ def role_in(user: User, project: Project | int) -> str | None:
     return member.role if member is not None else None
 
 
+def roles_in(user: User, project_ids: list[int]) -> dict[int, str]:
+    """role_in for many projects in one query: project id -> role, outsiders left out."""
+    if not user or not user.is_authenticated:
+        return {}
+    if user.is_admin:
+        return dict.fromkeys(project_ids, "manager")
+    return dict(db.session.execute(
+        select(ProjectMember.project_id, ProjectMember.role).where(
+            ProjectMember.project_id.in_(project_ids), ProjectMember.user_id == user.id
+        )
+    ).all())
+
+
 def project_member(user: User, project: Project | int) -> ProjectMember | None:
     """The user's membership row in the project, if any (site admins need none)."""
     project_id = project if isinstance(project, int) else project.id

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.permissions import visible_projects
-from app.projects.service import project_overview_for
+from app.projects.service import project_overviews_for
 
 bp = Blueprint("main", __name__)
 
@@ -12,7 +12,7 @@ bp = Blueprint("main", __name__)
 @login_required
 def home():
     projects = db.session.scalars(visible_projects(current_user)).all()
-    overviews = [project_overview_for(current_user, project) for project in projects]
+    overviews = project_overviews_for(current_user, projects)
     return render_template("main/home.html", overviews=overviews)
 
 

@@ -21,7 +21,7 @@ from app.models import (
     Span,
     User,
 )
-from app.permissions import project_member, role_in
+from app.permissions import project_member, roles_in
 from app.scheme import Scheme, default_scheme
 
 
@@ -153,33 +153,77 @@ class ProjectOverview:
 
 
 def project_overview_for(user: User, project: Project) -> ProjectOverview:
-    overview = ProjectOverview(project=project, role=role_in(user, project))
-    statuses = dict(db.session.execute(
-        select(Assignment.status, func.count()).join(Document)
-        .where(Document.project_id == project.id, Assignment.annotator_id == user.id)
-        .group_by(Assignment.status)
+    return project_overviews_for(user, [project])[0]
+
+
+def project_overviews_for(user: User, projects: list[Project]) -> list[ProjectOverview]:
+    """The home page's overviews, in a fixed number of queries however many projects."""
+    ids = [project.id for project in projects]
+    if not ids:
+        return []
+    roles = roles_in(user, ids)
+    mine = _status_counts_by_project(ids, Assignment.annotator_id == user.id)
+    everyone = _status_counts_by_project(ids)
+    documents = dict(db.session.execute(
+        select(Document.project_id, func.count()).where(Document.project_id.in_(ids))
+        .group_by(Document.project_id)
     ).all())
-    overview.assigned = sum(statuses.values())
-    overview.submitted = statuses.get("submitted", 0)
-    overview.next_document = next_unfinished_document(user, project)
-    overview.documents = db.session.scalar(
-        select(func.count()).select_from(Document).where(Document.project_id == project.id)
-    ) or 0
-    overview.status_counts = dict(db.session.execute(
-        select(Assignment.status, func.count()).join(Document)
-        .where(Document.project_id == project.id).group_by(Assignment.status)
-    ).all())
-    return overview
+    next_documents = _next_unfinished_documents(user, ids)
+    overviews = []
+    for project in projects:
+        my_statuses = mine.get(project.id, {})
+        overviews.append(ProjectOverview(
+            project=project, role=roles.get(project.id),
+            assigned=sum(my_statuses.values()), submitted=my_statuses.get("submitted", 0),
+            next_document=next_documents.get(project.id),
+            documents=documents.get(project.id, 0),
+            status_counts=everyone.get(project.id, {})))
+    return overviews
+
+
+def _status_counts_by_project(project_ids: list[int], *conditions) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = {}
+    for project_id, status, count in db.session.execute(
+        select(Document.project_id, Assignment.status, func.count()).join(Document)
+        .where(Document.project_id.in_(project_ids), *conditions)
+        .group_by(Document.project_id, Assignment.status)
+        .order_by(Document.project_id, Assignment.status)
+    ):
+        counts.setdefault(project_id, {})[status] = count
+    return counts
+
+
+def _unfinished_first(user: User):
+    """My assignments not yet submitted, and the order to take them in: in progress first,
+    then in import order. Shared by next_unfinished_document and the batched overview."""
+    condition = (Assignment.annotator_id == user.id) & (Assignment.status != "submitted")
+    return condition, ((Assignment.status == "in_progress").desc(), Document.id)
+
+
+def _next_unfinished_documents(user: User, project_ids: list[int]) -> dict[int, Document]:
+    """next_unfinished_document for many projects: the first row of each project by
+    row_number() over the same order (a window function; SQLite 3.25+ and PostgreSQL)."""
+    condition, order = _unfinished_first(user)
+    ranked = (
+        select(Document.id.label("document_id"),
+               func.row_number().over(partition_by=Document.project_id, order_by=order)
+               .label("place"))
+        .join(Assignment).where(Document.project_id.in_(project_ids), condition)
+        .subquery()
+    )
+    chosen = db.session.scalars(
+        select(Document).join(ranked, ranked.c.document_id == Document.id)
+        .where(ranked.c.place == 1)
+    )
+    return {document.project_id: document for document in chosen}
 
 
 def next_unfinished_document(user: User, project: Project) -> Document | None:
     """My first document not yet submitted: in progress first, then in import order."""
+    condition, order = _unfinished_first(user)
     return db.session.scalar(
         select(Document).join(Assignment)
-        .where(Document.project_id == project.id, Assignment.annotator_id == user.id,
-               Assignment.status != "submitted")
-        .order_by((Assignment.status == "in_progress").desc(), Document.id)
-        .limit(1)
+        .where(Document.project_id == project.id, condition).order_by(*order).limit(1)
     )
 
 
