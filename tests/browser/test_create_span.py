@@ -100,3 +100,37 @@ def test_list_navigation_and_shortcut_help(open_page, seed):
     page.keyboard.press("?")
     assert page.locator("#help-dialog").is_visible()
     assert page.js_errors == []
+
+
+def test_each_new_claimant_starts_with_an_empty_type(open_page, seed):
+    """The bug of stage 1: the second new claimant inherited the first one's type."""
+    seeded = seed.project(unique("NewType"), {"alice": "annotator"}, ARTICLE, assign=("alice",))
+    page = open_page("alice", document_path(seeded.document_id))
+    wait_for_spans(page, 0)
+    text = seeded.text
+    panel = page.locator("#span-panel")
+
+    drag_select(page, text, text.index("health"), text.index("ministry") + len("ministry"))
+    panel.wait_for(state="visible")
+    page.keyboard.press("1")
+    page.locator("#claimant-input").fill("Ministry of Health")
+    page.locator("#claimant-type").select_option("government")
+    page.locator("#claimant-input").press("Enter")
+    panel.wait_for(state="hidden")
+
+    drag_select(page, text, text.index("people"), text.index("died") + len("died"))
+    panel.wait_for(state="visible")
+    page.keyboard.press("1")
+    page.locator("#claimant-input").fill("Syrian rebel officials")
+    page.locator("#new-claimant").wait_for(state="visible")
+    assert page.locator("#claimant-type").input_value() == ""
+    page.locator("#claimant-input").press("Enter")
+    assert "choose the new claimant's type" in page.locator("#span-panel").inner_text()
+    assert len(seed.spans(seeded.document_id, "alice")) == 1  # nothing saved with a stale type
+
+    page.locator("#claimant-type").select_option("other")
+    page.locator("#claimant-input").press("Enter")
+    panel.wait_for(state="hidden")
+    types = {span["claimant"]: span["claimant_type"] for span in seed.spans(seeded.document_id, "alice")}
+    assert types == {"Ministry of Health": "government", "Syrian rebel officials": "other"}
+    assert page.js_errors == [] and page.csp_violations == []

@@ -32,10 +32,12 @@ export class ClaimantField {
     });
   }
 
-  // Fill the field from a span's claimant, or empty it.
+  // Fill the field from a span's claimant, or empty it. The new-claimant type always starts
+  // empty: a type left from the previous new claimant would otherwise be saved silently.
   set(claimant) {
     this.chosen = claimant ? { ...claimant } : null;
     this.input.value = claimant ? claimant.name : "";
+    this.typeSelect.value = "";
     this.options = [];
     this.closeList();
     this.updateNewBox();
