@@ -40,12 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_errors(app)
 
-    from app.auth.routes import bp as auth_bp
-    from app.main.routes import bp as main_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
-    _register_optional_blueprints(app)
+    _register_blueprints(app)
 
     from app.cli import init_cli
 
@@ -54,18 +49,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _register_optional_blueprints(app: Flask) -> None:
-    """Feature blueprints; each package exposes `bp` in routes.py."""
-    import importlib
+def _register_blueprints(app: Flask) -> None:
+    """Every feature blueprint, listed explicitly: one line per feature package."""
+    from app.agreement_views.routes import bp as agreement_bp
+    from app.annotate.routes import bp as annotate_bp
+    from app.api.routes import bp as api_bp
+    from app.auth.routes import bp as auth_bp
+    from app.main.routes import bp as main_bp
+    from app.projects.routes import bp as projects_bp
 
-    for name in ("projects", "annotate", "agreement_views", "api"):
-        try:
-            module = importlib.import_module(f"app.{name}.routes")
-        except ModuleNotFoundError as error:
-            if error.name in (f"app.{name}", f"app.{name}.routes"):
-                continue
-            raise
-        app.register_blueprint(module.bp)
+    for blueprint in (auth_bp, main_bp, projects_bp, annotate_bp, agreement_bp, api_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -10,10 +10,11 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.errors import ServiceError
 from app.extensions import db
 from app.models import ROLES, ApiToken, Project, User
 from app.models.users import username_problem
-from app.projects.service import ServiceError, change_member_role, create_project
+from app.projects.service import change_member_role, create_project
 from app.scheme import Scheme, SchemeError
 
 users_cli = AppGroup("users", help="Create users and API tokens.")

@@ -23,6 +23,20 @@ TITLES = {
 }
 
 
+class ServiceError(Exception):
+    """The one error every service raises for a refused operation.
+
+    `field` names the input at fault (the JSON error's "field"); `status` is the HTTP status
+    a route answers with (422 bad value, 409 conflict, 403 not allowed, 404 not found).
+    """
+
+    def __init__(self, message: str, field: str | None = None, status: int = 422):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
 def format_size(size: int) -> str:
     """A byte count as people read it, to three significant digits: 512 bytes, 4 KB, 20 MB."""
     if size >= 1024 * 1024:

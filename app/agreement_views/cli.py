@@ -13,7 +13,7 @@ import click
 from app.agreement_views import presentation
 from app.agreement_views.service import agreement_report, options_from_args
 from app.cli import fail, find_project
-from app.projects.service import ServiceError
+from app.errors import ServiceError
 
 WORST_DOCUMENTS = 10
 

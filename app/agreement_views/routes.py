@@ -18,10 +18,9 @@ from app.agreement_views.service import (
     known_annotator_names,
     options_from_args,
 )
-from app.errors import error_response
+from app.errors import ServiceError, error_response
 from app.models import Project
 from app.permissions import project_role_required, role_in
-from app.projects.service import ServiceError
 
 bp = Blueprint("agreement_views", __name__)
 

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from app.errors import ServiceError
 from app.extensions import db
 from app.models import Assignment, Document, Project, ProjectMember, Span, User
-from app.projects.service import ServiceError
 
 MODES = ("overlap", "exact")
 CACHE_CAPACITY = 32  # reports kept per app; one report is small (a few kB per 100 documents)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.claimants.registry import claimant_key, find_claimant
+from app.errors import ServiceError
 from app.extensions import db
 from app.formats.common import MAX_CLAIMANT_LENGTH
 from app.models import (
@@ -28,7 +29,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.permissions import project_member, visible_spans
-from app.projects.service import ServiceError, project_scheme
+from app.projects.service import project_scheme
 from app.text import OffsetError, check_offsets
 
 NOTE_MAX_LENGTH = 2000

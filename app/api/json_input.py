@@ -14,7 +14,7 @@ import json
 from flask import request
 
 from app.annotate.service import UNSET, ClaimantChoice
-from app.projects.service import ServiceError
+from app.errors import ServiceError
 from app.text import is_storable_text as storable
 
 

@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.annotate.service import VersionConflict
 from app.api.serialise import span_json
+from app.errors import ServiceError
 from app.extensions import db, login_manager
 from app.permissions import Denied
-from app.projects.service import ServiceError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

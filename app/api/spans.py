@@ -16,6 +16,7 @@ from app.api.json_input import (
 )
 from app.api.routes import bp
 from app.api.serialise import span_json
+from app.errors import ServiceError
 from app.extensions import db
 from app.permissions import (
     require_annotator_view,
@@ -23,7 +24,6 @@ from app.permissions import (
     require_changeable_span,
     require_document,
 )
-from app.projects.service import ServiceError
 
 WRITABLE_FIELDS = {"start", "end", "text", "claimant", "claimant_id", "evidence_type", "note"}
 # Read-only parts of a span as returned by the API: ignored on create, so undo can re-POST.

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from app.claimants.registry import ClaimantLookup, claimant_key
+from app.errors import ServiceError
 from app.extensions import db
 from app.formats import FormatError, ImportedAnnotation, ImportRefused, read_any
 from app.models import (
@@ -27,7 +28,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.models.users import username_problem
 from app.permissions import project_member
-from app.projects.service import ServiceError, assign_documents, project_scheme, set_member
+from app.projects.service import assign_documents, project_scheme, set_member
 from app.text import is_storable_text, text_sha256
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.errors import ServiceError
 from app.extensions import db
 from app.models import (
     ROLES,
@@ -23,16 +24,6 @@ from app.models import (
 )
 from app.permissions import project_member, roles_in
 from app.scheme import Scheme, default_scheme
-
-
-class ServiceError(Exception):
-    """A refused operation; `field` names the input at fault."""
-
-    def __init__(self, message: str, field: str | None = None, status: int = 422):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.status = status
 
 
 def create_project(name: str, *, description: str = "", guidelines: str = "",

@@ -8,11 +8,11 @@ import json
 import pytest
 from sqlalchemy import select
 
+from app.errors import ServiceError
 from app.extensions import db
 from app.formats import ImportRefused
 from app.models import Assignment, Claimant, Document, GoldSpan, ProjectMember, Span, User
 from app.projects.importer import import_file
-from app.projects.service import ServiceError
 from app.scheme import Scheme, default_scheme
 from tests.conftest import count_rows
 
