@@ -3,11 +3,15 @@
 from app.models.claimants import Claimant, ClaimantAlias
 from app.models.documents import ASSIGNMENT_STATUSES, Assignment, Document
 from app.models.projects import ROLES, ROLES_IN_WORDS, Project, ProjectMember
-from app.models.spans import GoldSpan, Span, gold_span_sources
+from app.models.review import REVIEW_STATUSES, DocumentReview, GoldEvent
+from app.models.spans import PROVENANCES, REASONS, GoldSpan, Span, gold_span_sources
 from app.models.users import ApiToken, User
 
 __all__ = [
     "ASSIGNMENT_STATUSES",
+    "PROVENANCES",
+    "REASONS",
+    "REVIEW_STATUSES",
     "ROLES",
     "ROLES_IN_WORDS",
     "ApiToken",
@@ -15,6 +19,8 @@ __all__ = [
     "Claimant",
     "ClaimantAlias",
     "Document",
+    "DocumentReview",
+    "GoldEvent",
     "GoldSpan",
     "Project",
     "ProjectMember",

@@ -72,6 +72,9 @@ class Assignment(db.Model):
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # A reviewer sent the work back with a note the annotator sees (cleared on submit).
+    return_note: Mapped[str | None] = mapped_column(Text)
+    returned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     document: Mapped[Document] = relationship(back_populates="assignments")
     annotator: Mapped[User] = relationship()

@@ -44,6 +44,10 @@ class Project(db.Model):
     scheme: Mapped[dict[str, Any]] = mapped_column(JSON)
     annotators_per_document: Mapped[int] = mapped_column(Integer, default=2)
     snap_to_words: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Review: show annotators as "Annotator 1, 2, …" to reviewers; let annotators see their
+    # own scores against gold once a document is adjudicated.
+    anonymous_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    annotators_see_scores: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Bumped by every change to the project's annotations: a cache key for agreement reports.
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

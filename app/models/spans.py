@@ -11,6 +11,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -68,21 +70,38 @@ class Span(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
+# Which annotator spans a gold span was decided from. An annotator span is decided at most
+# once (the unique span_id): two reviewers deciding the same unit cannot both succeed.
 gold_span_sources = Table(
     "gold_span_sources",
     db.metadata,
     Column("gold_span_id", ForeignKey("gold_spans.id", ondelete="CASCADE"), primary_key=True),
     Column("span_id", ForeignKey("spans.id", ondelete="CASCADE"), primary_key=True),
+    UniqueConstraint("span_id", name="uq_gold_span_sources_span_id"),
 )
+
+PROVENANCES = ("unanimous", "majority", "adjudicated", "added")
+REASONS = ("annotator_error", "guideline_gap", "ambiguous_text", "boundary_convention", "other")
 
 
 class GoldSpan(db.Model):
-    """A span of the adjudicated layer; `sources` are the annotator spans it was decided from."""
+    """A reviewer's decision on one place of a document; `sources` are the annotator spans it
+    was decided from (none for a span nobody marked).
+
+    The gold layer is the rows with `rejected` False. A rejected row records "not a claim":
+    its sources count as decided, its offsets are the unit's extent, it is never gold.
+    """
 
     __tablename__ = "gold_spans"
     __table_args__ = (
         CheckConstraint('"start" >= 0', name="start_not_negative"),
         CheckConstraint('"start" < "end"', name="start_before_end"),
+        CheckConstraint(
+            "provenance IN (" + ", ".join(f"'{p}'" for p in PROVENANCES) + ")",
+            name="provenance_known"),
+        CheckConstraint(
+            "reason IS NULL OR reason IN (" + ", ".join(f"'{r}'" for r in REASONS) + ")",
+            name="reason_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +116,9 @@ class GoldSpan(db.Model):
         ForeignKey("claimants.id", deferrable=True, initially="DEFERRED"))
     evidence_type: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(Text, default="")
+    provenance: Mapped[str] = mapped_column(String(20), default="adjudicated")
+    rejected: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
