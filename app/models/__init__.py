@@ -1,5 +1,6 @@
 """The data model: one module per aggregate. Import models from here."""
 
+from app.models.accounts import SetPasswordLink, SiteSetting
 from app.models.claimants import Claimant, ClaimantAlias
 from app.models.documents import ASSIGNMENT_STATUSES, Assignment, Document
 from app.models.projects import ROLES, ROLES_IN_WORDS, Project, ProjectMember
@@ -24,6 +25,8 @@ __all__ = [
     "GoldSpan",
     "Project",
     "ProjectMember",
+    "SetPasswordLink",
+    "SiteSetting",
     "Span",
     "User",
     "gold_span_sources",

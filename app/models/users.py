@@ -26,6 +26,10 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # May create projects when the site setting allows project creators (app.accounts.settings).
+    project_creator: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optional: where a set-password link is mailed when SMTP is configured.
+    email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(
@@ -82,11 +86,14 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # None: never
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
     @classmethod
-    def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str = "",
+              expires_at: dt.datetime | None = None) -> tuple[ApiToken, str]:
         """A new token for `user`; the plain token is returned once and never stored."""
         plain = secrets.token_urlsafe(32)
-        return cls(user=user, token_hash=hash_token(plain), name=name), plain
+        return cls(user=user, token_hash=hash_token(plain), name=name,
+                   expires_at=expires_at), plain
