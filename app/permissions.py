@@ -15,7 +15,16 @@ from flask_login import current_user
 from sqlalchemy import Select, select
 
 from app.extensions import db
-from app.models import ROLES, Assignment, Document, Project, ProjectMember, Span, User
+from app.models import (
+    ROLES,
+    Assignment,
+    Document,
+    GoldSpan,
+    Project,
+    ProjectMember,
+    Span,
+    User,
+)
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES, start=1)}
 
@@ -95,6 +104,15 @@ def require_document(user: User, document_id: int, minimum: str = "annotator") -
     if ROLE_RANK[role] < ROLE_RANK["reviewer"] and assignment_of(user, document) is None:
         raise Denied(403, "this document is not assigned to you")
     return document
+
+
+def require_gold(user: User, gold_id: int) -> GoldSpan:
+    """A gold span a reviewer or manager of its project may change; hidden from outsiders."""
+    gold = db.session.get(GoldSpan, gold_id)
+    if gold is None:
+        raise Denied(404, "gold span not found")
+    require_document(user, gold.document_id, "reviewer")
+    return gold
 
 
 def require_own_span(user: User, span_id: int) -> Span:

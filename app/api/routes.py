@@ -15,6 +15,7 @@ from app.api.serialise import span_json
 from app.errors import ServiceError
 from app.extensions import db, login_manager
 from app.permissions import Denied
+from app.review.gold import GoldConflict
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -46,6 +47,11 @@ def refused(error: ServiceError):
     if isinstance(error, VersionConflict):
         current = span_json(error.current) if error.current is not None else None
         return json_error(error.status, error.message, error.field, current=current)
+    if isinstance(error, GoldConflict):
+        from app.review.serialise import gold_json
+
+        current = gold_json(error.current) if error.current is not None else None
+        return json_error(error.status, error.message, error.field, current=current)
     return json_error(error.status, error.message, error.field)
 
 
@@ -59,4 +65,4 @@ def collided(error: IntegrityError):
 
 
 # The resource modules add their routes to `bp`; imported last because they import it.
-from app.api import claimants, documents, projects, spans  # noqa: E402, F401
+from app.api import claimants, documents, projects, review, spans  # noqa: E402, F401

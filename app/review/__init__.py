@@ -1,0 +1,1 @@
+"""Review of disagreements and adjudication into the gold layer (docs/review.md)."""

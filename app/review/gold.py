@@ -1,0 +1,320 @@
+"""Writing the gold layer: every change is recorded as a GoldEvent and can be undone.
+
+Callers check permissions and commit. A change is a *batch* of events (one decision, or
+one merge of many units); undo reverts the newest batch of the reviewer's in a document,
+restoring each gold span exactly as its snapshot says (same id, fields and sources).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.annotate.service import ClaimantChoice, resolve_claimant
+from app.errors import ServiceError
+from app.extensions import db
+from app.models import (
+    REASONS,
+    Document,
+    DocumentReview,
+    GoldEvent,
+    GoldSpan,
+    Span,
+    User,
+    gold_span_sources,
+)
+from app.models.base import utcnow
+from app.projects.service import project_scheme
+from app.text import OffsetError, check_offsets
+
+NOTE_MAX_LENGTH = 2000
+REASON_WORDS = {
+    "annotator_error": "annotator error",
+    "guideline_gap": "guideline gap",
+    "ambiguous_text": "ambiguous text",
+    "boundary_convention": "boundary convention",
+    "other": "other",
+}
+
+
+class GoldConflict(ServiceError):
+    """The gold span changed since it was read (or the unit was decided meanwhile)."""
+
+    def __init__(self, message: str, current: GoldSpan | None = None):
+        super().__init__(message, "version", status=409)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class GoldInput:
+    """A decision as a reviewer states it. Offsets may be left out only for a rejection."""
+
+    start: int | None = None
+    end: int | None = None
+    text: str | None = None
+    claimant: ClaimantChoice | None = None
+    evidence_type: str | None = None
+    note: str = ""
+    reason: str | None = None
+    rejected: bool = False
+    source_span_ids: tuple[int, ...] = ()
+
+
+def new_batch() -> str:
+    return str(uuid.uuid4())
+
+
+# --- snapshots -----------------------------------------------------------------------------
+
+
+def snapshot(gold: GoldSpan) -> dict:
+    """Everything needed to restore a gold span exactly (plain JSON)."""
+    return {
+        "id": gold.id, "start": gold.start, "end": gold.end, "text": gold.text,
+        "claimant_id": gold.claimant_id, "evidence_type": gold.evidence_type,
+        "note": gold.note, "provenance": gold.provenance, "rejected": gold.rejected,
+        "reason": gold.reason, "reviewer_id": gold.reviewer_id,
+        "source_span_ids": sorted(source.id for source in gold.sources),
+    }
+
+
+def _record(document: Document, gold_id: int, batch: str, user: User, action: str,
+            before: dict | None, after: dict | None) -> None:
+    db.session.add(GoldEvent(document_id=document.id, gold_span_id=gold_id, batch=batch,
+                             user_id=user.id, action=action, before=before, after=after))
+
+
+def mark_in_review(document: Document, reviewer: User) -> DocumentReview:
+    review = db.session.get(DocumentReview, document.id)
+    if review is None:
+        review = DocumentReview(document_id=document.id, status="in_review")
+        db.session.add(review)
+    review.reviewer_id = reviewer.id
+    review.updated_at = utcnow()
+    return review
+
+
+def require_open(document: Document) -> None:
+    review = db.session.get(DocumentReview, document.id)
+    if review is not None and review.status == "adjudicated":
+        raise ServiceError("this document is adjudicated; a manager can reopen it for review",
+                           None, status=409)
+
+
+# --- decisions -----------------------------------------------------------------------------
+
+
+def create_gold(document: Document, reviewer: User, decision: GoldInput, *,
+                provenance: str | None = None, batch: str | None = None) -> GoldSpan:
+    """Decide a unit (sources given) or add a span nobody marked (no sources)."""
+    require_open(document)
+    sources = _source_spans(document, decision.source_span_ids)
+    _check_not_decided(sources)
+    start, end, text, claimant, evidence = _fields(document, decision, sources, reviewer)
+    _check_reason_and_note(decision.reason, decision.note)
+    gold = GoldSpan(
+        document=document, reviewer_id=reviewer.id, start=start, end=end, text=text,
+        claimant=claimant, evidence_type=evidence, note=decision.note,
+        reason=decision.reason, rejected=decision.rejected, sources=sources,
+        provenance=provenance or ("adjudicated" if sources else "added"),
+    )
+    db.session.add(gold)
+    db.session.flush()
+    _record(document, gold.id, batch or new_batch(), reviewer, "create", None, snapshot(gold))
+    mark_in_review(document, reviewer)
+    document.project.touch()
+    return gold
+
+
+def update_gold(gold: GoldSpan, reviewer: User, *, version: int, changes: dict) -> GoldSpan:
+    """Change a decision read at `version`; `changes` holds GoldInput field names."""
+    document = gold.document
+    require_open(document)
+    if gold.version != version:
+        raise _stale(gold)
+    before = snapshot(gold)
+    merged = GoldInput(
+        start=changes.get("start", gold.start), end=changes.get("end", gold.end),
+        text=changes.get("text", gold.text),
+        claimant=changes.get("claimant", ClaimantChoice(claimant_id=gold.claimant_id)),
+        evidence_type=changes.get("evidence_type", gold.evidence_type),
+        note=changes.get("note", gold.note), reason=changes.get("reason", gold.reason),
+        rejected=changes.get("rejected", gold.rejected),
+    )
+    if ("start" in changes or "end" in changes) and "text" not in changes:
+        raise ServiceError("text is required when start or end change", "text")
+    start, end, text, claimant, evidence = _fields(document, merged, list(gold.sources), reviewer)
+    _check_reason_and_note(merged.reason, merged.note)
+    gold.start, gold.end, gold.text = start, end, text
+    gold.claimant, gold.evidence_type = claimant, evidence
+    gold.note, gold.reason, gold.rejected = merged.note, merged.reason, merged.rejected
+    if not db.session.is_modified(gold):
+        return gold
+    gold.reviewer_id = reviewer.id
+    if gold.provenance in ("unanimous", "majority"):
+        gold.provenance = "adjudicated"  # a reviewer's own decision now
+    _flush_or_conflict(gold)
+    _record(document, gold.id, new_batch(), reviewer, "update", before, snapshot(gold))
+    mark_in_review(document, reviewer)
+    document.project.touch()
+    return gold
+
+
+def delete_gold(gold: GoldSpan, reviewer: User, *, version: int) -> None:
+    document = gold.document
+    require_open(document)
+    if gold.version != version:
+        raise _stale(gold)
+    before = snapshot(gold)
+    gold_id = gold.id
+    db.session.delete(gold)
+    _flush_or_conflict(gold)
+    _record(document, gold_id, new_batch(), reviewer, "delete", before, None)
+    mark_in_review(document, reviewer)
+    document.project.touch()
+
+
+def undo_last(document: Document, reviewer: User) -> list[GoldEvent]:
+    """Revert the reviewer's newest batch of changes in this document (across reloads)."""
+    require_open(document)
+    newest = db.session.scalar(
+        select(GoldEvent).where(GoldEvent.document_id == document.id,
+                                GoldEvent.user_id == reviewer.id,
+                                GoldEvent.undone_at.is_(None))
+        .order_by(GoldEvent.id.desc()).limit(1))
+    if newest is None:
+        raise ServiceError("nothing to undo", None, status=409)
+    events = list(db.session.scalars(
+        select(GoldEvent).where(GoldEvent.batch == newest.batch, GoldEvent.undone_at.is_(None))
+        .order_by(GoldEvent.id.desc())))
+    now = utcnow()
+    for event in events:
+        _revert(event)
+        event.undone_at = now
+        event.undone_by_id = reviewer.id
+    db.session.flush()
+    mark_in_review(document, reviewer)
+    document.project.touch()
+    return events
+
+
+def _revert(event: GoldEvent) -> None:
+    gold = db.session.get(GoldSpan, event.gold_span_id)
+    if event.action == "create":
+        if gold is not None:
+            db.session.delete(gold)
+            db.session.flush()
+        return
+    if event.action == "delete" and gold is None:
+        gold = GoldSpan(id=event.before["id"], document_id=event.document_id)
+        db.session.add(gold)
+    if gold is None:  # an update whose span was deleted later; that delete is undone first
+        raise ServiceError("this change can no longer be undone", None, status=409)
+    _restore(gold, event.before)
+    db.session.flush()
+
+
+def _restore(gold: GoldSpan, state: dict) -> None:
+    for name in ("start", "end", "text", "claimant_id", "evidence_type", "note",
+                 "provenance", "rejected", "reason", "reviewer_id"):
+        setattr(gold, name, state[name])
+    ids = state["source_span_ids"]
+    gold.sources = list(db.session.scalars(select(Span).where(Span.id.in_(ids)))) if ids else []
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def _source_spans(document: Document, ids: tuple[int, ...]) -> list[Span]:
+    if not ids:
+        return []
+    spans = list(db.session.scalars(select(Span).where(Span.id.in_(ids),
+                                                       Span.document_id == document.id)))
+    found = {span.id for span in spans}
+    missing = [span_id for span_id in ids if span_id not in found]
+    if missing:
+        raise ServiceError(f"no span {missing[0]} in this document", "source_span_ids")
+    return spans
+
+
+def _check_not_decided(sources: list[Span]) -> None:
+    if not sources:
+        return
+    row = db.session.execute(
+        select(GoldSpan, User.username).join(
+            gold_span_sources, gold_span_sources.c.gold_span_id == GoldSpan.id)
+        .outerjoin(User, User.id == GoldSpan.reviewer_id)
+        .where(gold_span_sources.c.span_id.in_([span.id for span in sources])).limit(1)
+    ).first()
+    if row is not None:
+        gold, who = row
+        raise GoldConflict(f"this unit was decided meanwhile by {who or 'another reviewer'}; "
+                           "reload to see the decision", gold)
+
+
+def _fields(document: Document, decision: GoldInput, sources: list[Span], reviewer: User):
+    """Offsets, quote, claimant and evidence type of a decision, checked."""
+    start, end, text = decision.start, decision.end, decision.text
+    claimant_choice, evidence = decision.claimant, decision.evidence_type
+    if decision.rejected and sources:  # "not a claim": the unit's extent and first labels
+        start = min(s.start for s in sources) if start is None else start
+        end = max(s.end for s in sources) if end is None else end
+        text = document.text[start:end] if text is None else text
+        claimant_choice = claimant_choice or ClaimantChoice(claimant_id=sources[0].claimant_id)
+        evidence = evidence or sources[0].evidence_type
+    for name, value in (("start", start), ("end", end), ("text", text),
+                        ("evidence_type", evidence)):
+        if value is None:
+            raise ServiceError(f"{name} is required", name)
+    if claimant_choice is None:
+        raise ServiceError("claimant (an object with name and type) or claimant_id is required",
+                           "claimant")
+    try:
+        check_offsets(len(document.text), start, end)
+    except OffsetError as error:
+        raise ServiceError(error.message, error.field) from None
+    if document.text[start:end] != text:
+        raise ServiceError(f"text does not match the document at {start}..{end} (offsets "
+                           "count Unicode code points)", "text")
+    project = document.project
+    keys = project_scheme(project).evidence_keys
+    if evidence not in keys:
+        raise ServiceError(f"unknown evidence type {evidence!r}; the scheme has "
+                           f"{', '.join(keys)}", "evidence_type")
+    return start, end, text, resolve_claimant(project, claimant_choice, reviewer), evidence
+
+
+def _check_reason_and_note(reason: str | None, note: str) -> None:
+    if reason is not None and reason not in REASONS:
+        raise ServiceError(f"unknown reason {reason!r}; use one of {', '.join(REASONS)}",
+                           "reason")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ServiceError(f"the note is longer than {NOTE_MAX_LENGTH} characters", "note")
+
+
+def _stale(gold: GoldSpan) -> GoldConflict:
+    who = db.session.scalar(
+        select(User.username).join(GoldEvent, GoldEvent.user_id == User.id)
+        .where(GoldEvent.gold_span_id == gold.id, GoldEvent.document_id == gold.document_id)
+        .order_by(GoldEvent.id.desc()).limit(1))
+    return GoldConflict(f"this decision was changed by {who or 'another reviewer'} since you "
+                        "loaded it; reload and try again", gold)
+
+
+def _flush_or_conflict(gold: GoldSpan) -> None:
+    gold_id = gold.id
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise _stale_after_rollback(gold_id) from None
+
+
+def _stale_after_rollback(gold_id: int) -> GoldConflict:
+    current = db.session.get(GoldSpan, gold_id)
+    if current is None:
+        return GoldConflict("this decision was deleted since you loaded it")
+    return _stale(current)

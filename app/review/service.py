@@ -1,0 +1,306 @@
+"""Review operations: automatic merge, document status, returning work, the review queue.
+
+Callers check permissions and commit. A merge never touches a unit a reviewer has decided:
+it only decides undecided units (docs/review.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.agreement_views.service import AgreementOptions, agreement_report
+from app.annotate.service import ClaimantChoice
+from app.errors import ServiceError
+from app.extensions import db
+from app.models import (
+    Assignment,
+    Document,
+    DocumentReview,
+    GoldSpan,
+    Project,
+    Span,
+    User,
+)
+from app.models.base import utcnow
+from app.review.gold import GoldInput, create_gold, mark_in_review, new_batch, require_open
+from app.review.units import ReviewDocument, ReviewUnit, review_document
+
+STRATEGIES = ("unanimous", "majority")
+DEFAULT_THRESHOLD = 2 / 3
+RETURN_NOTE_MAX_LENGTH = 2000
+
+
+# --- automatic merge -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeProposal:
+    document_id: int
+    unit: int
+    start: int
+    end: int
+    text: str
+    provenance: str  # unanimous | majority
+    share: float  # of the counted annotators' votes
+    span_id: int  # the version taken
+
+
+def propose_merge(review: ReviewDocument, strategy: str, threshold: float) -> list[MergeProposal]:
+    """Undecided units the strategy would decide, with the version each would take.
+
+    unanimous: every counted annotator marked the unit with the same offsets, claimant and
+    evidence type. majority (includes unanimous): the most common version holds at least
+    `threshold` of the counted annotators' votes (an annotator without a span votes "no").
+    """
+    counted = len(review.annotators)
+    proposals = []
+    for unit in review.units:
+        if unit.decision is not None or counted == 0:
+            continue
+        proposal = _proposal(review.document.id, unit, counted, strategy, threshold)
+        if proposal is not None:
+            proposals.append(proposal)
+    return proposals
+
+
+def _proposal(document_id: int, unit: ReviewUnit, counted: int, strategy: str,
+              threshold: float) -> MergeProposal | None:
+    if not unit.kinds:
+        version, provenance, share = unit.versions[0], "unanimous", 1.0
+    elif strategy == "majority":
+        version, share = unit.majority(counted)
+        if version is None or share + 1e-9 < threshold:
+            return None
+        provenance = "majority"
+    else:
+        return None
+    span = version.span
+    return MergeProposal(document_id, unit.index, span.start, span.end, span.text, provenance,
+                         share, span.id)
+
+
+def check_strategy(strategy: object, threshold: object) -> tuple[str, float]:
+    if strategy not in STRATEGIES:
+        raise ServiceError(f"unknown strategy {strategy!r}; use unanimous or majority",
+                           "strategy")
+    if threshold is None:
+        threshold = DEFAULT_THRESHOLD
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) \
+            or not 0.5 < threshold <= 1:
+        raise ServiceError("threshold must be a number above 0.5 and at most 1", "threshold")
+    return strategy, float(threshold)
+
+
+def merge_document(document: Document, reviewer: User, strategy: str, threshold: float, *,
+                   dry_run: bool, batch: str | None = None) -> list[MergeProposal]:
+    """Decide the units the strategy picks (all in one undoable batch), or only list them."""
+    review = review_document(document)
+    proposals = propose_merge(review, strategy, threshold)
+    if dry_run or not proposals:
+        return proposals
+    require_open(document)
+    batch = batch or new_batch()
+    units = {unit.index: unit for unit in review.units}
+    for proposal in proposals:
+        unit = units[proposal.unit]
+        span = next(v.span for v in unit.versions if v.span.id == proposal.span_id)
+        create_gold(document, reviewer, GoldInput(
+            start=span.start, end=span.end, text=span.text,
+            claimant=ClaimantChoice(claimant_id=span.claimant_id),
+            evidence_type=span.evidence_type, note=span.note,
+            source_span_ids=tuple(unit.span_ids)), provenance=proposal.provenance, batch=batch)
+    return proposals
+
+
+def merge_project(project: Project, reviewer: User, strategy: str, threshold: float, *,
+                  dry_run: bool) -> list[MergeProposal]:
+    batch = new_batch()
+    proposals = []
+    for document in reviewable_documents(project):
+        review = db.session.get(DocumentReview, document.id)
+        if review is not None and review.status == "adjudicated":
+            continue
+        proposals += merge_document(document, reviewer, strategy, threshold,
+                                    dry_run=dry_run, batch=batch)
+    return proposals
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def review_status(document: Document) -> str:
+    state = db.session.get(DocumentReview, document.id)
+    return state.status if state is not None else "not_started"
+
+
+def gold_spans(document: Document, *, include_rejected: bool = False) -> list[GoldSpan]:
+    """The document's gold layer in text order (with rejected decisions when asked)."""
+    query = select(GoldSpan).where(GoldSpan.document_id == document.id)
+    if not include_rejected:
+        query = query.where(GoldSpan.rejected.is_(False))
+    return list(db.session.scalars(query.order_by(GoldSpan.start, GoldSpan.end, GoldSpan.id)))
+
+
+# --- status --------------------------------------------------------------------------------
+
+
+def mark_adjudicated(document: Document, reviewer: User) -> DocumentReview:
+    review = review_document(document)
+    open_units = len(review.units) - review.decided
+    if open_units:
+        raise ServiceError(f"{open_units} unit{'s' if open_units != 1 else ''} still "
+                           "undecided; decide every unit first", "status", status=409)
+    state = mark_in_review(document, reviewer)
+    state.status = "adjudicated"
+    state.adjudicated_at = utcnow()
+    document.project.touch()
+    return state
+
+
+def reopen_review(document: Document, reviewer: User) -> DocumentReview:
+    state = db.session.get(DocumentReview, document.id)
+    if state is None or state.status != "adjudicated":
+        raise ServiceError("this document is not adjudicated", "status", status=409)
+    state.status = "in_review"
+    state.adjudicated_at = None
+    state.reviewer_id = reviewer.id
+    document.project.touch()
+    return state
+
+
+def return_to_annotator(document: Document, username: object, note: object) -> Assignment:
+    """Send one annotator's submitted work back with a note they see on the page."""
+    if not isinstance(note, str) or not note.strip():
+        raise ServiceError("write a note saying what to look at again", "note")
+    if len(note) > RETURN_NOTE_MAX_LENGTH:
+        raise ServiceError(f"the note is longer than {RETURN_NOTE_MAX_LENGTH} characters", "note")
+    if not isinstance(username, str) or not username.strip():
+        raise ServiceError("give the annotator's username", "annotator")
+    assignment = db.session.scalar(
+        select(Assignment).join(User, User.id == Assignment.annotator_id)
+        .where(Assignment.document_id == document.id, User.username == username.strip()))
+    if assignment is None:
+        raise ServiceError(f"{username!r} has no assignment for this document", "annotator")
+    if assignment.status != "submitted":
+        raise ServiceError(f"{username!r} has not submitted this document", "annotator",
+                           status=409)
+    assignment.status = "in_progress"
+    assignment.submitted_at = None
+    assignment.return_note = note.strip()
+    assignment.returned_at = utcnow()
+    document.project.touch()
+    return assignment
+
+
+# --- the queue -----------------------------------------------------------------------------
+
+
+def reviewable_documents(project: Project) -> list[Document]:
+    """Documents with at least two submitted assignments, by id."""
+    submitted = (select(Assignment.document_id).join(Document)
+                 .where(Document.project_id == project.id, Assignment.status == "submitted")
+                 .group_by(Assignment.document_id).having(func.count() >= 2))
+    return list(db.session.scalars(select(Document).where(Document.id.in_(submitted))
+                                   .order_by(Document.id)))
+
+
+@dataclass
+class QueueRow:
+    document: Document
+    units: int
+    disagreements: dict  # kind -> units (the report's per-document counts)
+    agreement: float | None  # per-document evidence-type alpha (the dashboard's figure)
+    status: str  # not_started | in_review | adjudicated
+    reviewer: str | None
+    returned: list[str]  # annotators whose work was sent back
+    decided: int
+    annotators: list[str]
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    annotator: str | None = None
+    evidence_type: str | None = None
+    claimant_id: int | None = None
+    kind: str | None = None
+    status: str | None = None
+
+
+def review_queue(project: Project, filters: QueueFilters | None = None) -> list[QueueRow]:
+    """Documents ready for review, worst first (lowest per-document evidence-type alpha)."""
+    filters = filters or QueueFilters()
+    report = agreement_report(project, AgreementOptions())
+    per_document = {entry["document"]: entry for entry in report.get("per_document", [])}
+    documents = {d.id: d for d in reviewable_documents(project)}
+    states = {r.document_id: r for r in db.session.scalars(
+        select(DocumentReview).where(DocumentReview.document_id.in_(list(documents))))}
+    decided = dict(db.session.execute(
+        select(GoldSpan.document_id, func.count()).where(GoldSpan.document_id.in_(list(documents)))
+        .group_by(GoldSpan.document_id)).all())
+    returned = _returned(list(documents))
+    wanted = _filtered_ids(project, list(documents), filters)
+    rows = []
+    for doc_id, document in documents.items():
+        entry = per_document.get(doc_id)
+        state = states.get(doc_id)
+        row = QueueRow(
+            document=document, units=entry["units"] if entry else 0,
+            disagreements=entry["disagreements"] if entry else {},
+            agreement=entry["evidence_type_alpha"] if entry else None,
+            status=state.status if state else "not_started",
+            reviewer=state.reviewer.username if state and state.reviewer else None,
+            returned=returned.get(doc_id, []), decided=decided.get(doc_id, 0),
+            annotators=entry["annotators"] if entry else [])
+        if doc_id in wanted and _row_matches(row, filters):
+            rows.append(row)
+    rows.sort(key=lambda r: (r.agreement is None, r.agreement or 0.0,
+                             -_troubled(r), r.document.id))
+    return rows
+
+
+def _troubled(row: QueueRow) -> float:
+    if not row.units:
+        return 0.0
+    return (row.units - row.disagreements.get("unanimous", 0)) / row.units
+
+
+def _row_matches(row: QueueRow, filters: QueueFilters) -> bool:
+    if filters.status and row.status != filters.status:
+        return False
+    if filters.kind and not row.disagreements.get(filters.kind):
+        return False
+    return not (filters.annotator and filters.annotator not in row.annotators)
+
+
+def _filtered_ids(project: Project, ids: list[int], filters: QueueFilters) -> set[int]:
+    """Documents whose submitted spans use the evidence type / claimant asked for."""
+    if not filters.evidence_type and filters.claimant_id is None:
+        return set(ids)
+    query = (select(Span.document_id).join(Assignment, (Assignment.document_id == Span.document_id)
+                                           & (Assignment.annotator_id == Span.annotator_id))
+             .where(Span.document_id.in_(ids), Assignment.status == "submitted"))
+    if filters.evidence_type:
+        query = query.where(Span.evidence_type == filters.evidence_type)
+    if filters.claimant_id is not None:
+        query = query.where(Span.claimant_id == filters.claimant_id)
+    return set(db.session.scalars(query.distinct()))
+
+
+def _returned(ids: list[int]) -> dict[int, list[str]]:
+    result: dict[int, list[str]] = {}
+    for doc_id, username in db.session.execute(
+            select(Assignment.document_id, User.username).join(User)
+            .where(Assignment.document_id.in_(ids), Assignment.returned_at.is_not(None),
+                   Assignment.status != "submitted")):
+        result.setdefault(doc_id, []).append(username)
+    return result
+
+
+def guideline_gaps(project: Project) -> list[GoldSpan]:
+    """Decisions whose reason is a guideline gap: input for the next guidelines revision."""
+    return list(db.session.scalars(
+        select(GoldSpan).join(Document).where(Document.project_id == project.id,
+                                              GoldSpan.reason == "guideline_gap")
+        .order_by(GoldSpan.updated_at.desc())))
