@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import pathlib
 
 import click
@@ -16,6 +15,7 @@ from app.models import ROLES, ApiToken, Project, User
 from app.models.users import username_problem
 from app.projects.service import change_member_role, create_project
 from app.scheme import Scheme, SchemeError
+from app.strict_json import JsonRefused, parse_json
 
 users_cli = AppGroup("users", help="Create users and API tokens.")
 projects_cli = AppGroup("projects", help="Create projects and manage their members.")
@@ -108,8 +108,8 @@ def create_project_command(name: str, scheme_file: str | None, description: str,
         if not path.is_file():
             fail(f"no such file: {scheme_file}")
         try:
-            scheme = Scheme.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+            scheme = Scheme.from_dict(parse_json(path.read_text(encoding="utf-8")))
+        except (UnicodeDecodeError, JsonRefused) as error:
             fail(f"{scheme_file} is not valid UTF-8 JSON: {error}")
         except SchemeError as error:
             fail(f"{scheme_file}: {error}")

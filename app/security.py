@@ -30,16 +30,22 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def refuse_unstorable_input():
-        # A NUL typed into any form or query would reach the database and make PostgreSQL
-        # fail; say so once here for every page instead of in every form.
+        # A NUL typed into any form or query, or in an uploaded file's name (a .txt file's
+        # name becomes its title), would reach the database and make PostgreSQL fail; say so
+        # once here for every page instead of in every form.
+        from app.errors import error_response
+
         for source in (request.args, request.form):
             for name, value in source.items(multi=True):
                 if not (is_storable_text(name) and is_storable_text(value)):
-                    from app.errors import error_response
-
                     return error_response(
                         422, f"{name!r} contains a character that cannot be stored (NUL)",
                         field=name if is_storable_text(name) else None)
+        for name, upload in request.files.items(multi=True):
+            if not is_storable_text(upload.filename or ""):
+                return error_response(
+                    422, "an uploaded file name contains a character that cannot be stored "
+                         "(NUL); rename the file", field=name if is_storable_text(name) else None)
         return None
 
     @app.before_request

@@ -16,6 +16,7 @@ from app.agreement_views.service import (
     AgreementOptions,
     agreement_report,
     known_annotator_names,
+    options_as_args,
     options_from_args,
 )
 from app.errors import ServiceError, error_response
@@ -79,7 +80,7 @@ def _render_dashboard(project: Project, options: AgreementOptions, report: dict 
             documents=presentation.document_rows(report, project, link_exists)[:DOCUMENT_ROWS],
             documents_total=len(report.get("per_document") or []),
             json_url=url_for("agreement_views.api_report", project_id=project.id,
-                             **request.args.to_dict(flat=False)),
+                             **options_as_args(options)),
             disagreements=presentation.disagreement_rows(report),
             confusions=presentation.confusion_tables(report, names),
         )

@@ -67,6 +67,21 @@ def options_from_args(args: Mapping) -> AgreementOptions:
     return AgreementOptions(mode, annotators, documents, include)
 
 
+def options_as_args(options: AgreementOptions) -> dict[str, str | list[str]]:
+    """The query parameters that give `options` again: only known keys, so a link built from
+    them never carries what a visitor added (`?_anchor=`, `?project_id=` reach url_for)."""
+    args: dict[str, str | list[str]] = {}
+    if options.mode != AgreementOptions.mode:
+        args["mode"] = options.mode
+    if options.annotators:
+        args["annotators"] = list(options.annotators)
+    if options.documents:
+        args["documents"] = [str(document) for document in options.documents]
+    if options.include_unsubmitted:
+        args["include_unsubmitted"] = "1"
+    return args
+
+
 def _list_argument(args: Mapping, name: str) -> tuple[str, ...] | None:
     values = args.getlist(name) if hasattr(args, "getlist") else _as_list(args.get(name))
     words = {word.strip() for value in values for word in str(value).split(",")}

@@ -15,6 +15,7 @@ from flask import request
 
 from app.annotate.service import UNSET, ClaimantChoice
 from app.errors import ServiceError
+from app.strict_json import JsonRefused, parse_json
 from app.text import is_storable_text as storable
 
 
@@ -25,9 +26,9 @@ def read_json_object(*, allow_empty: bool = False) -> dict:
             return {}
         raise ServiceError("the request body must be a JSON object", status=400)
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        raise ServiceError("the request body is not valid JSON", status=400) from None
+        data = parse_json(raw)
+    except JsonRefused as error:
+        raise ServiceError(f"the request body is refused: {error.message}", status=400) from None
     if not isinstance(data, dict):
         raise ServiceError("the request body must be a JSON object", status=400)
     return data

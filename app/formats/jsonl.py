@@ -28,6 +28,7 @@ from app.formats.common import (
     refuse,
 )
 from app.scheme import Scheme
+from app.strict_json import JsonRefused, parse_json
 from app.text import OffsetError, check_offsets, normalise_text
 
 DOCUMENT_FIELDS = ("id", "title", "text", "url", "published", "meta", "annotations", "gold")
@@ -81,18 +82,14 @@ def read_jsonl(data: bytes, scheme: Scheme) -> list[ImportedDocument]:
 
 def _read_line(fields: LineFields, line: str, scheme: Scheme) -> ImportedDocument | None:
     try:
-        value = json.loads(line, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_nan)
-    except json.JSONDecodeError as error:
-        fields.fail(None, f"not valid JSON: {error.msg} (column {error.colno})")
+        value = parse_json(line, object_pairs_hook=_refuse_duplicate_keys)
+    except JsonRefused as refused:
+        # One line of the file is one JSON text: the line is already named, so only the column.
+        where = f" (column {refused.column})" if refused.column else ""
+        fields.fail(None, refused.reason + where)
         return None
     except _DuplicateKey as duplicate:
         fields.fail(str(duplicate), "appears twice in the same object")
-        return None
-    except _NotANumber as constant:
-        fields.fail(None, f"not valid JSON: {constant} is not a JSON number")
-        return None
-    except RecursionError:
-        fields.fail(None, f"nested deeper than {MAX_NESTING} levels")
         return None
     if _nesting_depth(value) > MAX_NESTING:
         fields.fail(None, f"nested deeper than {MAX_NESTING} levels")
@@ -276,10 +273,6 @@ class _DuplicateKey(Exception):
     pass
 
 
-class _NotANumber(Exception):
-    pass
-
-
 def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
     result: dict = {}
     for key, item in pairs:
@@ -287,11 +280,6 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
             raise _DuplicateKey(key)
         result[key] = item
     return result
-
-
-def _nan(constant: str) -> None:
-    # Python's json accepts NaN and Infinity, which are not JSON (RFC 8259, section 6).
-    raise _NotANumber(constant)
 
 
 def _find_lone_surrogate(value: object, path: str) -> str | None:

@@ -56,6 +56,7 @@ from app.projects.service import (
     user_named,
 )
 from app.scheme import Scheme, SchemeError, default_scheme
+from app.strict_json import JsonRefused, parse_json
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -135,7 +136,9 @@ def show_project(project: Project):
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
 @project_role_required("manager")
 def edit_project(project: Project):
-    form = ProjectForm(obj=project)
+    # A POST is only what was sent: filling missing fields from the project would hand the
+    # stored scheme (a dict, not JSON text) to the scheme field.
+    form = ProjectForm(obj=project if request.method == "GET" else None)
     if request.method == "GET":
         form.scheme.data = scheme_as_json(project_scheme(project))
     if form.validate_on_submit():
@@ -167,12 +170,9 @@ def scheme_as_json(scheme: Scheme) -> str:
 def scheme_from_form(form: ProjectForm) -> Scheme | None:
     """The scheme typed into the form, or None with the problem added to the field's errors."""
     try:
-        return Scheme.from_dict(json.loads(form.scheme.data))
-    except json.JSONDecodeError as error:
-        form.scheme.errors.append(
-            f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
-    except RecursionError:
-        form.scheme.errors.append("not valid JSON: nested far too deeply for a scheme")
+        return Scheme.from_dict(parse_json(form.scheme.data))
+    except JsonRefused as error:
+        form.scheme.errors.append(error.message)
     except SchemeError as error:
         where = f'field "{error.field}"' if error.field else "the scheme"
         form.scheme.errors.append(f"{where}: {error.message}")

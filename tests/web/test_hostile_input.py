@@ -70,3 +70,84 @@ def test_a_write_that_loses_a_race_on_a_unique_key_is_a_409(client, auth, make, 
         "scheme": json.dumps(default_scheme().to_dict())})
     assert response.status_code == 409
     assert "try again" in response.get_data(as_text=True)
+
+
+# --- the six paths to a 500 that the security review found (issue 14) ------------------------
+
+
+def _upload(client, project, name: str, data: bytes):
+    import io
+
+    return client.post(f"/projects/{project.id}/upload", data={"files": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def test_project_settings_without_a_scheme_field_say_the_scheme_is_required(client, auth, make):
+    project = make.project("NoScheme", boss="manager")
+    auth.login("boss")
+    response = client.post(f"/projects/{project.id}/edit", data={
+        "name": "NoScheme", "annotators_per_document": "2"})
+    assert response.status_code == 422
+    assert "scheme" in response.get_data(as_text=True).lower()
+
+
+def test_a_scheme_with_a_5000_digit_integer_is_a_form_error(client, auth, make):
+    project = make.project("Digits", boss="manager")
+    auth.login("boss")
+    response = client.post(f"/projects/{project.id}/edit", data={
+        "name": "Digits", "annotators_per_document": "2",
+        "scheme": '{"evidence_types": ' + "9" * 5000 + "}"})
+    assert response.status_code == 422
+    assert "digits" in response.get_data(as_text=True)
+
+
+def test_a_jsonl_upload_with_a_5000_digit_integer_imports_nothing(client, auth, make):
+    project = make.project("Digits", boss="manager")
+    auth.login("boss")
+    line = '{"title": "T", "text": "Body.", "meta": {"n": ' + "7" * 5000 + "}}\n"
+    response = _upload(client, project, "big.jsonl", line.encode())
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "more than 4300 digits" in body
+    assert count_rows("documents") == 0
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e999", "Infinity", "NaN"])
+def test_a_jsonl_meta_number_out_of_range_imports_nothing(client, auth, make, number):
+    project = make.project("Huge", boss="manager")
+    auth.login("boss")
+    line = '{"title": "T", "text": "Body.", "meta": {"n": ' + number + "}}\n"
+    response = _upload(client, project, "huge.jsonl", line.encode())
+    assert response.status_code == 422
+    assert count_rows("documents") == 0
+
+
+def test_the_import_command_reports_a_5000_digit_integer_without_a_traceback(runner, make):
+    import tempfile
+
+    make.project("Digits", boss="manager")
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
+        handle.write('{"title": "T", "text": "B", "meta": {"n": ' + "7" * 5000 + "}}\n")
+    result = runner.invoke(args=["import", "Digits", handle.name])
+    assert result.exit_code != 0
+    assert "digits" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_nul_in_an_uploaded_file_name_imports_nothing(client, auth, make):
+    project = make.project("NulName", boss="manager")
+    auth.login("boss")
+    response = _upload(client, project, "bad\x00name.txt", b"Title\nBody.")
+    assert response.status_code == 422
+    assert "file name" in response.get_data(as_text=True)
+    assert count_rows("documents") == 0
+
+
+@pytest.mark.parametrize("query", ["project_id=2", "_anchor=x", "_external=1", "_scheme=ftp",
+                                   "_method=POST", "mode=exact&x=1"])
+def test_unknown_query_keys_on_the_agreement_page_are_ignored(client, auth, make, query):
+    project = make.project("Agree", boss="manager")
+    auth.login("boss")
+    response = client.get(f"/projects/{project.id}/agreement?{query}")
+    assert response.status_code == 200
+    assert "_anchor" not in response.get_data(as_text=True)
