@@ -12,12 +12,13 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from app.extensions import db
 from app.models import (
     ROLES,
     Assignment,
+    Claimant,
     Document,
     GoldSpan,
     Project,
@@ -189,6 +190,34 @@ def visible_spans(user: User, document: Document, annotator: User | None = None)
     else:
         query = query.where(Span.annotator_id == user.id)
     return query.order_by(Span.start, Span.end, Span.id)
+
+
+def sees_all_claimants(user: User, project: Project | int) -> bool:
+    """Reviewers and managers see every claimant, proposals included."""
+    return has_role(user, project, "reviewer")
+
+
+def visible_claimants(user: User, project: Project | int):
+    """A WHERE clause for the claimants of `project` that `user` may see, or None for all.
+
+    Blindness of the registry: a claimant created while annotating is `proposed` and only its
+    creator (and reviewers and managers) can see it until a reviewer confirms it or merges it
+    into another. Every route that reads claimants for an annotator (autocomplete, resolving a
+    typed name, a claimant_id sent with a span, error messages) goes through this rule:
+    - someone else's proposal is answered exactly as a claimant that does not exist
+      ("no claimant with id N in this project");
+    - a typed name that only someone else's proposal holds is a new name: the annotator
+      creates their own proposal (with a type they choose), as if the other did not exist,
+      so two annotators who both coin "Igor Konashenkov" hold two proposals a reviewer merges.
+    """
+    if sees_all_claimants(user, project):
+        return None
+    return or_(Claimant.status == "confirmed", Claimant.created_by_id == user.id)
+
+
+def may_see_claimant(user: User, claimant: Claimant) -> bool:
+    return (claimant.status == "confirmed" or claimant.created_by_id == user.id
+            or sees_all_claimants(user, claimant.project_id))
 
 
 def project_role_required(minimum: str):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.claimants.registry import claimant_key, find_claimant
+from app.claimants.search import find_visible_claimant
 from app.errors import ServiceError
 from app.extensions import db
 from app.formats.common import MAX_CLAIMANT_LENGTH
@@ -28,12 +28,11 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.permissions import project_member, visible_spans
+from app.permissions import may_see_claimant, project_member, visible_spans
 from app.projects.service import project_scheme
 from app.text import OffsetError, check_offsets
 
 NOTE_MAX_LENGTH = 2000
-CLAIMANT_SEARCH_LIMIT = 20
 
 
 class VersionConflict(ServiceError):
@@ -109,7 +108,7 @@ def create_span(assignment: Assignment, *, start: int, end: int, text: str,
     _check_note(note)
     span = Span(document=document, annotator_id=assignment.annotator_id, start=start,
                 end=end, text=text, evidence_type=evidence_type, note=note,
-                claimant=resolve_claimant(project, claimant))
+                claimant=resolve_claimant(project, claimant, assignment.annotator))
     db.session.add(span)
     _record_change(assignment, project)
     db.session.flush()
@@ -143,7 +142,7 @@ def update_span(span: Span, assignment: Assignment, *, version: int,
         _check_note(note)
         changes["note"] = note
     if claimant is not UNSET:
-        changes["claimant"] = resolve_claimant(project, claimant)
+        changes["claimant"] = resolve_claimant(project, claimant, assignment.annotator)
     # Everything is checked before the span changes, so autoflush (run by the queries
     # above) never writes a half-changed span and the version moves once per request.
     for name, value in changes.items():
@@ -216,11 +215,17 @@ def _check_note(note: object) -> None:
 # --- claimants ---------------------------------------------------------------------------
 
 
-def resolve_claimant(project: Project, choice: ClaimantChoice) -> Claimant:
-    """The claimant `choice` names; a new name with a scheme type creates one."""
+def resolve_claimant(project: Project, choice: ClaimantChoice, author: User) -> Claimant:
+    """The claimant `choice` names for `author`; a new name with a scheme type creates one.
+
+    Blind (app.permissions.visible_claimants): an id of a claimant `author` may not see is
+    refused with the words used for an id that does not exist, and a name only someone
+    else's proposal holds is a new name. A claimant created here is `proposed` by `author`.
+    """
     if choice.claimant_id is not None:
         claimant = db.session.get(Claimant, choice.claimant_id)
-        if claimant is None or claimant.project_id != project.id:
+        if (claimant is None or claimant.project_id != project.id
+                or not may_see_claimant(author, claimant)):
             raise ServiceError(f"no claimant with id {choice.claimant_id} in this project",
                                "claimant_id")
         return claimant
@@ -234,60 +239,16 @@ def resolve_claimant(project: Project, choice: ClaimantChoice) -> Claimant:
     if choice.type is not None and choice.type not in type_keys:
         raise ServiceError(f"unknown claimant type {choice.type!r}; the scheme has "
                            f"{', '.join(type_keys)}", "claimant.type")
-    claimant = find_claimant(project, name)
+    claimant = find_visible_claimant(project, name, author)
     if claimant is not None:
         return claimant
     if choice.type is None:
         raise ServiceError(f"{name!r} is not in the registry yet: give its type to add it",
                            "claimant.type")
-    claimant = Claimant(project_id=project.id, name=name, type=choice.type)
+    claimant = Claimant(project_id=project.id, name=name, type=choice.type,
+                        status="proposed", created_by_id=author.id)
     db.session.add(claimant)
     return claimant
-
-
-@dataclass(frozen=True)
-class ClaimantMatch:
-    claimant: Claimant
-    matched: str  # the name or alias that matched the query
-
-
-def search_claimants(project: Project, query: str,
-                     limit: int = CLAIMANT_SEARCH_LIMIT) -> list[ClaimantMatch]:
-    """Autocomplete over names and aliases, case-insensitive.
-
-    Prefix matches come before substring matches, a name before an alias, then by name.
-    An empty query lists the registry by name.
-    """
-    wanted = claimant_key(query)
-    claimants = db.session.scalars(
-        select(Claimant).where(Claimant.project_id == project.id)
-        .options(joinedload(Claimant.aliases)).order_by(Claimant.name)
-    ).unique()
-    ranked = []
-    for claimant in claimants:
-        best = _best_match(wanted, claimant)
-        if best is not None:
-            rank, matched = best
-            ranked.append((rank, claimant.name.casefold(), claimant.id, matched, claimant))
-    ranked.sort(key=lambda row: row[:3])
-    return [ClaimantMatch(row[4], row[3]) for row in ranked[:limit]]
-
-
-def _best_match(wanted: str, claimant: Claimant) -> tuple[int, str] | None:
-    # Rank 0/1: prefix of the name/an alias; 2/3: substring of the name/an alias.
-    candidates = [(0, claimant.name)] + [(1, alias.alias) for alias in claimant.aliases]
-    best = None
-    for kind, label in candidates:
-        folded = label.casefold()
-        if folded.startswith(wanted):
-            rank = kind
-        elif wanted in folded:
-            rank = 2 + kind
-        else:
-            continue
-        if best is None or rank < best[0]:
-            best = (rank, label)
-    return best
 
 
 # --- assignments -------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.annotate.service import ClaimantMatch
+from app.claimants.search import Match
 from app.models import Document, Project, Span
 from app.projects.service import project_scheme
 
@@ -54,12 +54,13 @@ def span_json(span: Span) -> dict:
     }
 
 
-def claimant_match_json(match: ClaimantMatch) -> dict:
-    claimant = match.claimant
+def claimant_match_json(match: Match) -> dict:
+    entry = match.entry
     return {
-        "id": claimant.id,
-        "name": claimant.name,
-        "type": claimant.type,
-        "aliases": [alias.alias for alias in claimant.aliases],
+        "id": entry.id,
+        "name": entry.name,
+        "type": entry.type,
+        "status": entry.status,
+        "aliases": list(entry.aliases),
         "matched": match.matched,
     }

@@ -22,18 +22,22 @@ def claimant_key(name: str) -> str:
 class ClaimantLookup:
     """The whole registry of a project, indexed by name and alias, for many lookups at once.
 
-    A canonical name wins over another claimant's alias; among equals the oldest row wins.
+    A canonical name wins over another claimant's alias; among equals a confirmed claimant
+    wins over a proposal, then the oldest row. It reads every claimant (proposals included):
+    it serves imports and the registry's own pages, run by managers. Annotators' lookups go
+    through app.claimants.search, which applies app.permissions.visible_claimants.
     """
 
     def __init__(self, project: Project):
         self._by_key: dict[str, Claimant] = {}
         for claimant in db.session.scalars(
                 select(Claimant).where(Claimant.project_id == project.id)
-                .order_by(Claimant.id)):
+                .order_by(Claimant.status != "confirmed", Claimant.id)):
             self._by_key.setdefault(claimant.name.casefold(), claimant)
         for alias, claimant in db.session.execute(
                 select(ClaimantAlias.alias, Claimant).join(Claimant)
-                .where(Claimant.project_id == project.id).order_by(ClaimantAlias.id)):
+                .where(Claimant.project_id == project.id)
+                .order_by(Claimant.status != "confirmed", ClaimantAlias.id)):
             self._by_key.setdefault(alias.casefold(), claimant)
 
     def find(self, name: str) -> Claimant | None:

@@ -1,7 +1,7 @@
 """The data model: one module per aggregate. Import models from here."""
 
 from app.models.accounts import SetPasswordLink, SiteSetting
-from app.models.claimants import Claimant, ClaimantAlias
+from app.models.claimants import Claimant, ClaimantAlias, ClaimantEvent
 from app.models.documents import ASSIGNMENT_STATUSES, Assignment, Document
 from app.models.projects import ROLES, ROLES_IN_WORDS, Project, ProjectMember
 from app.models.review import REVIEW_STATUSES, DocumentReview, GoldEvent
@@ -19,6 +19,7 @@ __all__ = [
     "Assignment",
     "Claimant",
     "ClaimantAlias",
+    "ClaimantEvent",
     "Document",
     "DocumentReview",
     "GoldEvent",

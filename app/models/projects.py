@@ -48,6 +48,12 @@ class Project(db.Model):
     # own scores against gold once a document is adjudicated.
     anonymous_review: Mapped[bool] = mapped_column(Boolean, default=False)
     annotators_see_scores: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Claimant registry: bumped by every change to the project's claimants or aliases (a key
+    # for the autocomplete index, app.claimants.search); and whether claimant agreement also
+    # counts claimants of the same affiliation root as agreeing.
+    claimant_registry_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimants_agree_by_root: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                          server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Bumped by every change to the project's annotations: a cache key for agreement reports.
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,4 +1,4 @@
-"""Claimant autocomplete: names and aliases, prefix before substring, case-insensitive."""
+"""Claimant autocomplete: names and aliases, exact, then prefix, then word match, ignoring case."""
 
 from __future__ import annotations
 
@@ -12,19 +12,39 @@ def search(api, world, query: str, user: str = "alice"):
 def test_alias_match_reports_the_alias(api, world):
     assert search(api, world, "mod") == [{
         "id": world.ministry.id, "name": "Ministry of Defence", "type": "government",
-        "aliases": ["Defence Ministry", "MoD"], "matched": "MoD"}]
+        "status": "confirmed", "aliases": ["Defence Ministry", "MoD"], "matched": "MoD"}]
 
 
-def test_prefix_matches_come_before_substring_matches(api, make, world):
+def test_exact_then_prefix_then_word_matches_names_before_aliases(api, make, world):
     make.claimant(world.project, "Civil Defence", "government")
     make.claimant(world.project, "Defence Analysts Group", "expert")
+    make.claimant(world.project, "Defence", "military")
+    make.claimant(world.project, "Army", "military", aliases=("defence forces", "DEFENCE"))
     make.claimant(world.project, "Red Crescent", "ngo")
-    names = [(c["name"], c["matched"]) for c in search(api, world, "DEFENCE")]
+    make.claimant(world.project, "Offence Office", "other")  # "fence" inside a word: no match
+    names = [(c["name"], c["matched"]) for c in search(api, world, "Defence")]
     assert names == [
+        ("Defence", "Defence"),  # exact name
+        ("Army", "DEFENCE"),  # exact alias
         ("Defence Analysts Group", "Defence Analysts Group"),  # name prefix
         ("Ministry of Defence", "Defence Ministry"),  # alias prefix
-        ("Civil Defence", "Civil Defence"),  # substring
+        ("Civil Defence", "Civil Defence"),  # a word of a name
     ]
+    assert [c["name"] for c in search(api, world, "fence")] == []
+
+
+def test_a_word_match_finds_words_after_punctuation(api, make, world):
+    make.claimant(world.project, "Major-General Igor Konashenkov", "military")
+    assert [c["matched"] for c in search(api, world, "general")] == [
+        "Major-General Igor Konashenkov"]
+    assert [c["matched"] for c in search(api, world, "kona")] == [
+        "Major-General Igor Konashenkov"]
+
+
+def test_a_new_claimant_is_found_at_once(api, make, world):
+    assert search(api, world, "omar") == []
+    make.claimant(world.project, "Omar Haddad", "witness")
+    assert [c["name"] for c in search(api, world, "omar")] == ["Omar Haddad"]
 
 
 def test_matching_folds_case_beyond_ascii(api, make, world):

@@ -201,12 +201,17 @@ def test_outsider_and_unassigned_annotator_cannot_create(api, make, world):
 
 
 def test_claimant_created_by_a_concurrent_request_is_a_409_not_a_500(api, world, monkeypatch):
-    # As if another request added "Ministry of Defence" between our lookup and our insert.
-    monkeypatch.setattr("app.annotate.service.find_claimant", lambda project, name: None)
-    response = api.post("alice", spans_url(world), span_body(world.document, "12 people"))
+    # As if another request of alice's added her proposal "Omar Haddad" between our lookup
+    # and our insert (a proposed name is unique per creator).
+    body = span_body(world.document, "12 people", claimant={"name": "Omar Haddad",
+                                                             "type": "witness"})
+    assert api.post("alice", spans_url(world), body).status_code == 201
+    monkeypatch.setattr("app.annotate.service.find_visible_claimant",
+                        lambda project, name, author: None)
+    response = api.post("alice", spans_url(world), body)
     assert response.status_code == 409
     assert "try again" in response.get_json()["error"]
-    assert (count_rows("spans"), count_rows("claimants")) == (0, 1)
+    assert (count_rows("spans"), count_rows("claimants")) == (1, 2)
 
 
 @pytest.mark.parametrize("field, raw_value", [
