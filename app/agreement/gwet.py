@@ -109,3 +109,49 @@ def ordinal_weights(q: int) -> np.ndarray:
     m = np.abs(k[:, None] - k[None, :]) + 1.0
     pairs = m * (m - 1.0) / 2.0
     return 1.0 - pairs / max(pairs.max(), 1.0)
+
+
+@dataclass(frozen=True)
+class GwetParts:
+    """Per-group sums AC1 is made of, so that a resample of groups (documents) is a weighted
+    sum (resampling.py): sum of pa_i, units with r_i >= 2, rated units, sum_i r_ik / r_i."""
+
+    pa_sum: np.ndarray  # (groups,)
+    pairable: np.ndarray  # (groups,)
+    rated: np.ndarray  # (groups,)
+    shares: object  # scipy.sparse (groups x q)
+    q: int
+
+
+def gwet_parts(counts: UnitCounts, group: np.ndarray, n_groups: int) -> GwetParts:
+    """AC1's parts per group of units (`group[unit]`: e.g. each unit's document)."""
+    from scipy import sparse
+
+    used = np.unique(counts.category)
+    code = np.searchsorted(used, counts.category)
+    r = counts.values_per_unit().astype(float)
+    r_ik = counts.count.astype(float)
+    r_i = r[counts.unit]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pair_term = np.where(r_i >= 2, r_ik * (r_ik - 1.0) / (r_i * (r_i - 1.0)), 0.0)
+    entry_group = group[counts.unit]
+    shares = sparse.csr_matrix((r_ik / r_i, (entry_group, code)), shape=(n_groups, len(used)))
+    return GwetParts(
+        pa_sum=np.bincount(entry_group, weights=pair_term, minlength=n_groups),
+        pairable=np.bincount(group, weights=r >= 2, minlength=n_groups),
+        rated=np.bincount(group, weights=r >= 1, minlength=n_groups),
+        shares=shares, q=len(used))
+
+
+def ac1_from_sums(pa_sum: np.ndarray, pairable: np.ndarray, rated: np.ndarray,
+                  shares: np.ndarray, q: int) -> np.ndarray:
+    """AC1 from summed parts (one row per resample); NaN where undefined. q stays the number
+    of categories of the full data, so every resample is measured on the same scale."""
+    if q < 2:
+        return np.full(len(pa_sum), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pa = pa_sum / pairable
+        pi = shares / rated[:, None]
+        pe = (pi * (1.0 - pi)).sum(axis=1) / (q - 1.0)
+        value = (pa - pe) / (1.0 - pe)
+    return np.where((pairable > 0) & (pe < 1.0), value, np.nan)

@@ -11,7 +11,10 @@ import numpy as np
 
 from app.agreement.alpha import one_against_rest_alphas
 from app.agreement.disagreements import VALUE_KINDS, Disagreements, find_disagreements
+from app.agreement.gwet import gwet_ac
+from app.agreement.intervals import f1_draws, label_intervals
 from app.agreement.labels import LabelAgreement
+from app.agreement.resampling import DocumentBootstrap
 from app.agreement.spans import SpanF1, span_f1
 from app.agreement.table import SpanTable
 from app.agreement.unit_table import UnitTable
@@ -53,6 +56,7 @@ def build_report(documents: Sequence[DocumentAnnotations], *, mode: str = "overl
     claimant = LabelAgreement.build(units, spans.claimant, spans.claimants)
     disagreements = find_disagreements(units)
     names = spans.annotators
+    boot = DocumentBootstrap.draw(len(spans.documents), bootstrap_draws, seed)
     return {
         "mode": mode,
         "documents": len(spans.documents),
@@ -67,9 +71,15 @@ def build_report(documents: Sequence[DocumentAnnotations], *, mode: str = "overl
                       for pair, value in f1["exact"].pairs.items()},
             "unitizing_alpha": project_unitizing.overall,
             "unitizing_alpha_per_evidence_type": dict(project_unitizing.per_category),
+            **_span_intervals(boot, by_mode, unitizing),
         },
-        "evidence_type": _label_section(evidence, names, bootstrap_draws, seed),
-        "claimant": _label_section(claimant, names, bootstrap_draws, seed + 1),
+        "evidence_type": _label_section(evidence, names, bootstrap_draws, seed,
+                                        label_intervals(boot, evidence, units)),
+        "claimant": _label_section(claimant, names, bootstrap_draws, seed + 1,
+                                   label_intervals(boot, claimant, units)),
+        "bootstrap": {"resampled": "documents", "documents": len(spans.documents),
+                      "draws": boot.draws if boot else 0, "seed": seed,
+                      "level": boot.level if boot else None},
         "disagreements": disagreements.count(),
         "per_document": _per_document(units, evidence, claimant, f1, unitizing, disagreements),
         "per_evidence_type": _per_evidence_type(units, evidence, project_unitizing,
@@ -103,13 +113,32 @@ def _unitizing_per_document(spans: SpanTable) -> list[UnitizingResult]:
     return results
 
 
-def _label_section(label: LabelAgreement, names: Sequence[str], draws: int, seed: int) -> dict:
+def _span_intervals(boot: DocumentBootstrap | None, by_mode: dict[str, UnitTable],
+                    unitizing: list[UnitizingResult]) -> dict:
+    """Document-bootstrap intervals of the span figures (None with fewer than two documents)."""
+    if boot is None:
+        return {"f1_exact_interval": None, "f1_overlap_interval": None,
+                "unitizing_alpha_interval": None}
+    per_document = np.array([np.nan if r.overall is None else r.overall for r in unitizing])
+    return {"f1_exact_interval": boot.interval(f1_draws(boot, by_mode["exact"])),
+            "f1_overlap_interval": boot.interval(f1_draws(boot, by_mode["overlap"])),
+            "unitizing_alpha_interval": boot.interval(boot.mean_of_defined(per_document))}
+
+
+def _label_section(label: LabelAgreement, names: Sequence[str], draws: int, seed: int,
+                   intervals: dict) -> dict:
     alpha = label.alpha()
     interval = label.alpha_interval(draws, seed) if alpha is not None else None
     confusions = label.pair_confusions(names)
+    gwet = gwet_ac(label.counts)
     return {
         "alpha": alpha,
         "alpha_ci": list(interval) if interval else None,
+        "alpha_interval": intervals["alpha"] if alpha is not None else None,
+        "alpha_below": intervals["alpha_below"] if alpha is not None else None,
+        "gwet_ac1": None if gwet is None else {
+            "value": gwet.value, "standard_error": gwet.standard_error,
+            "interval": intervals["gwet_ac1"]},
         "interpretation": interpret_alpha(alpha),
         "fleiss_kappa": label.fleiss_kappa(),
         "cohen_kappa": {_pair_key(pair): kappa

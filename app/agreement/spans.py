@@ -66,6 +66,30 @@ def span_f1(units: UnitTable) -> SpanF1:
     return SpanF1(pairs, per_document)
 
 
+def pair_counts_per_document(units: UnitTable) -> tuple[list, np.ndarray, np.ndarray]:
+    """For the document bootstrap: the pairs of annotators that share a document, and per
+    (document, pair) the matches M and the spans |A| + |B| (0 where the pair does not share
+    the document). Summed over all documents they give `span_f1`'s pooled figures."""
+    table = units.spans
+    counted = table.counted
+    n_documents, n_annotators = counted.shape
+    span_count = np.bincount(table.document * n_annotators + table.annotator,
+                             minlength=n_documents * n_annotators)
+    span_count = span_count.reshape(n_documents, n_annotators)
+    matches = _matches_per_document(units)
+    pairs, matched, spans = [], [], []
+    for a in range(n_annotators):
+        for b in range(a + 1, n_annotators):
+            shared = counted[:, a] & counted[:, b]
+            if shared.any():
+                pairs.append((table.annotators[a], table.annotators[b]))
+                matched.append(np.where(shared, matches(a, b), 0))
+                spans.append(np.where(shared, span_count[:, a] + span_count[:, b], 0))
+    shape = (n_documents, len(pairs))
+    return (pairs, np.array(matched, dtype=float).T.reshape(shape),
+            np.array(spans, dtype=float).T.reshape(shape))
+
+
 def _matches_per_document(units: UnitTable):
     """A function (a, b) -> matched pairs of annotators a < b in each document."""
     table = units.spans

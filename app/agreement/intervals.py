@@ -1,0 +1,70 @@
+"""Document-bootstrap intervals for every coefficient of the report (resampling.py says how).
+
+Each figure is rebuilt from per-document parts, so a draw is a weighted sum of documents:
+- alpha (nominal): pairable values n, diagonal coincidences sum_c o_cc and values per
+  category n_c of each document (alpha.py's formula on the sums);
+- Gwet's AC1: gwet.gwet_parts per document;
+- span F1 (exact, overlap): each pair's matches and spans per document; the project figure is
+  the mean over pairs of the pooled F1, as in spans.py;
+- unitizing alpha: the mean over the drawn documents of their own alpha_U (as the report's);
+- gamma: the drawn documents' best-alignment disorders and expected disorder (gamma.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+from app.agreement.gwet import ac1_from_sums, gwet_parts
+from app.agreement.labels import LabelAgreement
+from app.agreement.resampling import DocumentBootstrap, alpha_from_sums, pooled_f1_mean
+from app.agreement.spans import pair_counts_per_document
+from app.agreement.unit_table import UnitTable
+
+
+def label_alpha_draws(boot: DocumentBootstrap, label: LabelAgreement,
+                      unit_document: np.ndarray, n_documents: int) -> np.ndarray:
+    counts = label.counts
+    m = counts.values_per_unit()
+    pairable = m >= 2
+    same_pairs = np.bincount(counts.unit, weights=counts.count * (counts.count - 1.0),
+                             minlength=counts.n_units)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        same = np.where(pairable, same_pairs / (m - 1), 0.0)
+    n = np.bincount(unit_document, weights=np.where(pairable, m, 0), minlength=n_documents)
+    observed_same = np.bincount(unit_document, weights=same, minlength=n_documents)
+    kept = pairable[counts.unit]
+    n_c = sparse.csr_matrix(
+        (counts.count[kept].astype(float), (unit_document[counts.unit[kept]],
+                                            counts.category[kept])),
+        shape=(n_documents, max(counts.n_categories, 1)))
+    drawn_n_c = boot.sums(n_c)
+    return alpha_from_sums(boot.sums(n[:, None])[:, 0], boot.sums(observed_same[:, None])[:, 0],
+                           (drawn_n_c * drawn_n_c).sum(axis=1))
+
+
+def ac1_draws(boot: DocumentBootstrap, label: LabelAgreement, unit_document: np.ndarray,
+              n_documents: int) -> np.ndarray:
+    parts = gwet_parts(label.counts, unit_document, n_documents)
+    columns = np.column_stack([parts.pa_sum, parts.pairable, parts.rated])
+    summed = boot.sums(columns)
+    return ac1_from_sums(summed[:, 0], summed[:, 1], summed[:, 2], boot.sums(parts.shares),
+                         parts.q)
+
+
+def f1_draws(boot: DocumentBootstrap, units: UnitTable) -> np.ndarray:
+    _, matched, spans = pair_counts_per_document(units)
+    if matched.shape[1] == 0:
+        return np.full(boot.draws, np.nan)
+    return pooled_f1_mean(boot.sums(matched), boot.sums(spans))
+
+
+def label_intervals(boot: DocumentBootstrap | None, label: LabelAgreement,
+                    units: UnitTable) -> dict:
+    """alpha's interval and P(alpha < .667/.800), and AC1's interval, over documents."""
+    if boot is None:
+        return {"alpha": None, "alpha_below": None, "gwet_ac1": None}
+    n_documents = len(units.spans.documents)
+    alphas = label_alpha_draws(boot, label, units.document, n_documents)
+    return {"alpha": boot.interval(alphas), "alpha_below": boot.share_below(alphas),
+            "gwet_ac1": boot.interval(ac1_draws(boot, label, units.document, n_documents))}
