@@ -177,23 +177,6 @@ def import_command(project_name: str, file: str, assign: int | None, create_user
         click.echo(f"created {summary.assignments_created} assignments")
 
 
-@click.command("export")
-@click.argument("project_name", metavar="PROJECT")
-@click.argument("file", type=click.Path(dir_okay=False, writable=True), required=False)
-@click.option("--all-work", is_flag=True, help="Include annotations not yet submitted.")
-def export_command(project_name: str, file: str | None, all_work: bool) -> None:
-    """Write the project as interchange JSONL (to FILE, or standard output)."""
-    from app.projects.exporter import export_project_jsonl
-
-    project = find_project(project_name)
-    data = export_project_jsonl(project, only_submitted=not all_work)
-    if file is None:
-        click.echo(data, nl=False)
-        return
-    pathlib.Path(file).write_text(data, encoding="utf-8")
-    click.echo(f"wrote {data.count(chr(10))} documents to {file}", err=True)
-
-
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo project, users and annotations (safe to run again)."""
@@ -211,6 +194,8 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(projects_cli)
     app.cli.add_command(import_command)
+    from app.transfer.cli import export_command  # it imports this module's helpers
+
     app.cli.add_command(export_command)
     app.cli.add_command(demo_command)
     try:

@@ -149,6 +149,19 @@ def require_changeable_span(user: User, span_id: int) -> tuple[Span, Assignment]
     return span, require_assignment(user, span.document)
 
 
+def export_owner(user: User, project: Project, layer: str) -> int | None:
+    """Whose work an export may hold: None (everyone's) for reviewers and managers; an
+    annotator's own id, and then only the annotators layer: gold is decided from other
+    annotators' spans, so it would reveal their work."""
+    if sees_all_documents(user, project):
+        return None
+    if role_in(user, project) is None:
+        raise Denied(404, "project not found")
+    if layer != "annotators":
+        raise Denied(403, "annotators may download only their own work (layer 'annotators')")
+    return user.id
+
+
 def require_annotator_view(user: User, document: Document, username: str | None) -> None:
     """Blindness: only reviewers and managers may ask for another annotator's spans."""
     if username is None or username == user.username:

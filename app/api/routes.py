@@ -66,3 +66,5 @@ def collided(error: IntegrityError):
 
 # The resource modules add their routes to `bp`; imported last because they import it.
 from app.api import claimants, documents, projects, review, spans  # noqa: E402, F401
+from app.api import export  # noqa: E402, F401  (downloads: app/transfer)
+from app.api import me  # noqa: E402, F401  (my own account: tokens)

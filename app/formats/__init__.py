@@ -4,10 +4,17 @@ Every reader is all-or-nothing: it returns all documents of a file or raises Imp
 whose `errors` name the line and field of each problem. Formats are described in docs/formats.md.
 """
 
-from app.formats.common import FormatError, ImportedAnnotation, ImportedDocument, ImportRefused
+from app.formats.common import (
+    FormatError,
+    ImportedAnnotation,
+    ImportedBatch,
+    ImportedDocument,
+    ImportRefused,
+    RegistryClaimant,
+)
 from app.formats.csv_format import read_csv
-from app.formats.dispatch import SUPPORTED_EXTENSIONS, read_any
-from app.formats.jsonl import read_jsonl, write_jsonl
+from app.formats.dispatch import SUPPORTED_EXTENSIONS, read_any, read_batch
+from app.formats.jsonl import read_jsonl, read_jsonl_batch, write_jsonl
 from app.formats.txt import read_txt
 
 __all__ = [
@@ -15,10 +22,14 @@ __all__ = [
     "FormatError",
     "ImportRefused",
     "ImportedAnnotation",
+    "ImportedBatch",
     "ImportedDocument",
+    "RegistryClaimant",
     "read_any",
+    "read_batch",
     "read_csv",
     "read_jsonl",
+    "read_jsonl_batch",
     "read_txt",
     "write_jsonl",
 ]

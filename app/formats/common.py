@@ -9,6 +9,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from app.scheme import Scheme
 from app.text import text_sha256
 
 MAX_ERRORS = 20
@@ -32,6 +33,12 @@ class ImportedAnnotation:
     claimant_type: str | None  # a claimant-type key of the scheme, when the file gives one
     evidence_type: str  # an evidence-type key of the scheme
     note: str = ""
+    # Export-side extras: gold provenance ('unanimous', 'majority', 'adjudicated', 'added'),
+    # the claimant's affiliation and when the span last changed. Readers leave what their
+    # format does not carry as None.
+    provenance: str | None = None
+    affiliation: str | None = None
+    updated: datetime.datetime | None = None
 
 
 @dataclass
@@ -44,6 +51,46 @@ class ImportedDocument:
     meta: dict = field(default_factory=dict)
     annotations: list[ImportedAnnotation] = field(default_factory=list)
     gold: list[ImportedAnnotation] = field(default_factory=list)
+
+
+@dataclass
+class RegistryClaimant:
+    """One claimant of a project's registry, as the interchange formats carry it."""
+
+    name: str
+    type: str  # a claimant-type key of the scheme
+    affiliation: str | None = None  # the name of another claimant of the registry
+    aliases: tuple[str, ...] = ()
+    status: str | None = None  # 'confirmed' | 'proposed' where the registry records it
+    # Descriptive fields, carried when the registry has them (empty when it does not).
+    source_type: str | None = None
+    role: str = ""
+    description: str = ""
+    external_id: str = ""  # e.g. a Wikidata id
+
+
+@dataclass
+class ImportedBatch:
+    """What one file holds: documents and, for the formats that carry it, a claimant registry."""
+
+    documents: list[ImportedDocument]
+    claimants: list[RegistryClaimant] = field(default_factory=list)
+
+
+GOLD_PROVENANCES = ("unanimous", "majority", "adjudicated", "added")
+
+
+@dataclass
+class ExportContext:
+    """What a writer needs besides the documents: the project, its scheme and registry."""
+
+    project: str
+    layer: str = "all"  # 'annotators' | 'gold' | 'all'
+    claimants: list[RegistryClaimant] = field(default_factory=list)
+    scheme: Scheme | None = None
+    excel: bool = False  # CSV: a byte-order mark so Excel reads UTF-8
+    exported_at: datetime.datetime | None = None
+    extra: dict = field(default_factory=dict)  # e.g. the JSON export's agreement summary
 
 
 class FormatError(Exception):

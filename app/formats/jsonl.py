@@ -6,17 +6,20 @@ indices, into the normalised text (app.text.normalise_text).
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from app.formats.common import (
+    GOLD_PROVENANCES,
     MAX_ANNOTATOR_LENGTH,
     MAX_CLAIMANT_LENGTH,
     MAX_TITLE_LENGTH,
     ErrorList,
     FieldProblem,
     ImportedAnnotation,
+    ImportedBatch,
     ImportedDocument,
     LineFields,
+    RegistryClaimant,
     decode_utf8,
     default_external_id,
     duplicate_id_message,
@@ -26,6 +29,11 @@ from app.formats.common import (
     read_required_string,
     read_url,
     refuse,
+)
+from app.formats.registry import (
+    check_registry_names,
+    read_registry_claimant,
+    registry_claimant_dict,
 )
 from app.scheme import Scheme
 from app.strict_json import JsonRefused, parse_json
@@ -42,7 +50,7 @@ ANNOTATION_FIELDS = (
     "evidence_type",
     "note",
 )
-GOLD_FIELDS = tuple(name for name in ANNOTATION_FIELDS if name != "annotator")
+GOLD_FIELDS = (*(name for name in ANNOTATION_FIELDS if name != "annotator"), "provenance")
 
 # After json.loads a properly paired "\ud83d\ude00" escape is one character, so any surrogate
 # code point left in a string was unpaired; it cannot be stored as UTF-8.
@@ -50,11 +58,17 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read_jsonl(data: bytes, scheme: Scheme) -> list[ImportedDocument]:
-    """Read a JSONL file; every document or none (ImportRefused lists the problems)."""
+    """Read a JSONL file's documents; every document or none (ImportRefused lists problems)."""
+    return read_jsonl_batch(data, scheme).documents
+
+
+def read_jsonl_batch(data: bytes, scheme: Scheme) -> ImportedBatch:
+    """Documents and registry lines (`{"claimant": {...}}`) of a JSONL file, all or nothing."""
     content = decode_utf8(data)
     errors = ErrorList()
-    documents: list[ImportedDocument] = []
+    batch = ImportedBatch([])
     line_of_id: dict[str, int] = {}
+    claimant_lines: list[int] = []
     saw_content = False
     # Split on "\n" only: str.splitlines() would also split on U+2028 and U+0085, which JSON
     # allows raw inside strings.
@@ -66,21 +80,29 @@ def read_jsonl(data: bytes, scheme: Scheme) -> list[ImportedDocument]:
             continue
         saw_content = True
         fields = LineFields(errors, line_number)
-        document = _read_line(fields, line, scheme)
-        if document is None:
+        record = _read_line(fields, line, scheme)
+        if isinstance(record, RegistryClaimant):
+            batch.claimants.append(record)
+            claimant_lines.append(line_number)
             continue
-        if document.external_id in line_of_id:
-            fields.fail("id", duplicate_id_message(document, line_of_id[document.external_id]))
+        if record is None:
             continue
-        line_of_id[document.external_id] = line_number
-        documents.append(document)
+        if record.external_id in line_of_id:
+            fields.fail("id", duplicate_id_message(record, line_of_id[record.external_id]))
+            continue
+        line_of_id[record.external_id] = line_number
+        batch.documents.append(record)
     if not saw_content:
         raise refuse(None, None, "the file is empty: expected one JSON document per line")
+    for position, field, message in check_registry_names(batch.claimants):
+        errors.add(claimant_lines[position], f"claimant.{field}", message)
     errors.raise_if_any()
-    return documents
+    return batch
 
 
-def _read_line(fields: LineFields, line: str, scheme: Scheme) -> ImportedDocument | None:
+def _read_line(
+    fields: LineFields, line: str, scheme: Scheme
+) -> ImportedDocument | RegistryClaimant | None:
     try:
         value = parse_json(line, object_pairs_hook=_refuse_duplicate_keys)
     except JsonRefused as refused:
@@ -102,6 +124,11 @@ def _read_line(fields: LineFields, line: str, scheme: Scheme) -> ImportedDocumen
         message = "contains an unpaired surrogate escape (\\ud800-\\udfff), which is not text"
         fields.fail(surrogate_path or None, message)
         return None
+    if "claimant" in value and "text" not in value:
+        if len(value) > 1:
+            fields.fail(None, "a registry line holds only the field \"claimant\"")
+            return None
+        return read_registry_claimant(fields, value["claimant"], "claimant", scheme)
     return _read_document(fields, value, scheme)
 
 
@@ -193,6 +220,9 @@ def _read_annotation(
     claimant_type = fields.take(_read_claimant_type, item, where, scheme)
     evidence_type = fields.take(_read_evidence_type, item, where, scheme)
     note = fields.take(read_optional_string, item.get("note"), f"{where}.note")
+    provenance = item.get("provenance")
+    if provenance is not None and provenance not in GOLD_PROVENANCES:
+        fields.fail(f"{where}.provenance", f"must be one of {', '.join(GOLD_PROVENANCES)}")
     required = (offsets, quote, claimant, evidence_type, note)
     if any(value is None for value in required) or (annotator is None and not is_gold):
         return None
@@ -205,6 +235,7 @@ def _read_annotation(
         claimant_type=claimant_type,
         evidence_type=evidence_type,
         note=note,
+        provenance=provenance,
     )
 
 
@@ -321,11 +352,18 @@ def _nesting_depth(value: object) -> int:
     return deepest
 
 
-def write_jsonl(documents: Iterable[ImportedDocument]) -> str:
-    """The interchange JSONL for `documents`, one line each; read_jsonl reads it back unchanged."""
-    return "".join(
-        json.dumps(_document_to_dict(document), ensure_ascii=False) + "\n" for document in documents
-    )
+def write_jsonl(
+    documents: Iterable[ImportedDocument], claimants: Iterable[RegistryClaimant] = ()
+) -> Iterator[str]:
+    """The interchange JSONL, one line at a time: the registry first, then one line per document.
+
+    read_jsonl_batch reads it back unchanged. Nothing is held beyond the line being written.
+    """
+    for claimant in claimants:
+        yield json.dumps({"claimant": registry_claimant_dict(claimant)}, ensure_ascii=False)
+        yield "\n"
+    for document in documents:
+        yield json.dumps(_document_to_dict(document), ensure_ascii=False) + "\n"
 
 
 def _document_to_dict(document: ImportedDocument) -> dict:
@@ -352,4 +390,6 @@ def _annotation_to_dict(annotation: ImportedAnnotation, gold: bool = False) -> d
         evidence_type=annotation.evidence_type,
         note=annotation.note,
     )
+    if gold and annotation.provenance is not None:
+        result["provenance"] = annotation.provenance
     return result

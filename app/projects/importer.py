@@ -15,7 +15,13 @@ from sqlalchemy import select
 from app.claimants.registry import ClaimantLookup, claimant_key
 from app.errors import ServiceError
 from app.extensions import db
-from app.formats import FormatError, ImportedAnnotation, ImportRefused, read_any
+from app.formats import (
+    FormatError,
+    ImportedAnnotation,
+    ImportRefused,
+    RegistryClaimant,
+    read_batch,
+)
 from app.models import (
     Assignment,
     Claimant,
@@ -30,6 +36,7 @@ from app.models.users import username_problem
 from app.permissions import project_member
 from app.projects.service import assign_documents, project_scheme, set_member
 from app.text import is_storable_text, text_sha256
+from app.transfer.registry_import import apply_registry, registry_problems
 
 
 @dataclass
@@ -46,10 +53,17 @@ class ImportSummary:
 def import_file(project: Project, filename: str, data: bytes, *, assign: int | None = None,
                 create_users: bool = False) -> ImportSummary:
     scheme = project_scheme(project)
-    documents = read_any(filename, data, scheme)
+    batch = read_batch(filename, data, scheme)
+    documents = batch.documents
     summary = ImportSummary()
-    claimants = ClaimantResolver(project, summary, documents, scheme.claimant_type_keys)
-    _check_against_database(project, filename, documents, create_users, claimants)
+    claimants = ClaimantResolver(project, summary, documents, scheme.claimant_type_keys,
+                                 batch.claimants)
+    _check_against_database(project, filename, documents, create_users, claimants,
+                            registry_problems(batch.claimants, claimants.registry, filename))
+    if batch.claimants:
+        summary.claimants_created += apply_registry(project, batch.claimants,
+                                                    claimants.registry)
+        claimants.registry = ClaimantLookup(project)  # with the aliases just added
     users: dict[str, User] = {}
     created: list[Document] = []
     for imported in documents:
@@ -76,7 +90,8 @@ def import_file(project: Project, filename: str, data: bytes, *, assign: int | N
             db.session.add(GoldSpan(
                 document=document, start=annotation.start, end=annotation.end,
                 text=annotation.text, claimant=claimants.resolve(annotation),
-                evidence_type=annotation.evidence_type, note=annotation.note or ""))
+                evidence_type=annotation.evidence_type, note=annotation.note or "",
+                provenance=annotation.provenance or "adjudicated"))
             summary.gold_spans += 1
     db.session.flush()
     summary.document_ids = [d.id for d in created]
@@ -88,8 +103,7 @@ def import_file(project: Project, filename: str, data: bytes, *, assign: int | N
 
 
 def _check_against_database(project: Project, filename: str, documents, create_users: bool,
-                            claimants: ClaimantResolver) -> None:
-    errors: list[FormatError] = []
+                            claimants: ClaimantResolver, errors: list[FormatError]) -> None:
     taken = set(db.session.scalars(
         select(Document.external_id).where(
             Document.project_id == project.id,
@@ -161,15 +175,19 @@ class ClaimantResolver:
     first mention), else 'other' when the project's scheme has that type."""
 
     def __init__(self, project: Project, summary: ImportSummary, documents,
-                 claimant_types: tuple[str, ...]):
+                 claimant_types: tuple[str, ...], registry: list[RegistryClaimant] = ()):
         self.project = project
         self.summary = summary
         self.fallback_type = "other" if "other" in claimant_types else None
         self.registry = ClaimantLookup(project)
         self.new_names: dict[str, str] = {}  # key -> name as first written
         self.new_types: dict[str, str] = {}
+        # The file's own registry names these claimants (and types them) before any span.
+        in_file = {claimant_key(name) for entry in registry
+                   for name in (entry.name, *entry.aliases)}
         for annotation in (a for d in documents for a in (*d.annotations, *d.gold)):
-            if self.registry.find(annotation.claimant) is not None:
+            if (self.registry.find(annotation.claimant) is not None
+                    or claimant_key(annotation.claimant) in in_file):
                 continue
             key = claimant_key(annotation.claimant)
             self.new_names.setdefault(key, annotation.claimant.strip())

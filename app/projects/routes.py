@@ -68,6 +68,7 @@ PROJECT_LINKS = (
     ("projects.documents", "Documents", "reviewer"),
     ("agreement_views.dashboard", "Agreement", "reviewer"),
     ("projects.progress", "Progress", "manager"),
+    ("transfer.downloads", "Downloads", "annotator"),
     ("projects.members", "Members", "manager"),
     ("projects.upload", "Upload articles", "manager"),
     ("projects.edit_project", "Settings", "manager"),

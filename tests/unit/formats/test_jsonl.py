@@ -317,14 +317,14 @@ def test_write_then_read_gives_the_same_documents():
         ),
         ImportedDocument("b", "Plain", "Tab\there\rlone CR\u2028and LS"),
     ]
-    written = write_jsonl(documents)
+    written = "".join(write_jsonl(documents))
     assert written.count("\n") == 2
     assert "😀" in written  # not escaped: ensure_ascii=False
     assert read_jsonl(written.encode("utf-8"), SCHEME) == documents
 
 
 def test_written_lines_are_independent_json_objects():
-    written = write_jsonl([ImportedDocument("a", "T", "x\ny")])
+    written = "".join(write_jsonl([ImportedDocument("a", "T", "x\ny")]))
     [line] = written.splitlines()
     assert json.loads(line)["text"] == "x\ny"
     assert json.loads(line)["published"] is None

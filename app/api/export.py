@@ -1,0 +1,26 @@
+"""Export: GET /api/v1/projects/<pid>/export?format=&layer=&scope=&documents=&excel=
+
+The same bytes as the download page and `flask export`, streamed. Annotators get only their
+own work (layer=annotators); see app.permissions.export_owner.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from app.api.routes import bp
+from app.permissions import export_owner, require_project, sees_all_documents
+from app.transfer.export import export_project, options_from_args
+from app.transfer.routes import streamed
+
+
+@bp.get("/projects/<int:project_id>/export")
+def export(project_id: int):
+    project = require_project(current_user, project_id)
+    args = request.args.to_dict()
+    if not sees_all_documents(current_user, project):
+        args.setdefault("layer", "annotators")
+    options = options_from_args(args)
+    owner_id = export_owner(current_user, project, options.layer)
+    return streamed(export_project(project, options, owner_id=owner_id))

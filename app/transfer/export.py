@@ -1,0 +1,146 @@
+"""Exports: one service for the download page, the API and `flask export`.
+
+`export_project` returns an ExportFile whose `chunks` are produced lazily: nothing is read from
+the database until the caller iterates, and then one batch of rows at a time (app.transfer.rows),
+so the response starts at once and memory stays flat however large the project.
+Who may export what is decided by app.permissions.export_owner before this is called.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+
+from app.errors import ServiceError
+from app.formats.common import ExportContext
+from app.formats.writers import EXPORT_FORMATS
+from app.models import Project
+from app.projects.service import project_scheme
+from app.transfer.rows import (
+    ExportSelection,
+    count_documents,
+    read_registry,
+    stream_documents,
+)
+
+LAYERS = ("annotators", "gold", "all")
+SCOPES = ("submitted", "adjudicated", "all")
+CHUNK_BYTES = 64 * 1024  # a streamed response writes in pieces of about this size
+MAX_DOCUMENT_IDS = 1000
+_TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    format: str = "jsonl"
+    layer: str = "all"
+    scope: str = "submitted"
+    documents: tuple[str, ...] = ()  # external ids; empty means every document in scope
+    excel: bool = False
+
+
+@dataclass
+class ExportFile:
+    filename: str
+    media_type: str
+    documents: int  # how many documents the file holds (for progress bars)
+    chunks: Iterator[bytes]
+
+
+def options_from_args(args: Mapping) -> ExportOptions:
+    """Export options from a query string, form or CLI; a bad value names its field (422)."""
+    def choice(name: str, allowed, default: str) -> str:
+        value = (args.get(name) or default).strip()
+        if value not in allowed:
+            raise ServiceError(f"{name} must be one of {', '.join(allowed)}, not {value[:40]!r}",
+                               name)
+        return value
+
+    raw_ids = args.get("documents") or ""
+    ids = tuple(dict.fromkeys(part.strip() for part in re.split(r"[,\n]", raw_ids)
+                              if part.strip()))
+    if len(ids) > MAX_DOCUMENT_IDS:
+        raise ServiceError(f"at most {MAX_DOCUMENT_IDS} document ids at once", "documents")
+    return ExportOptions(
+        format=choice("format", tuple(EXPORT_FORMATS), "jsonl"),
+        layer=choice("layer", LAYERS, "all"),
+        scope=choice("scope", SCOPES, "submitted"),
+        documents=ids,
+        excel=str(args.get("excel") or "").strip().lower() in _TRUE_WORDS,
+    )
+
+
+def export_filename(project: Project, options: ExportOptions, today: dt.date | None = None,
+                    extension: str | None = None) -> str:
+    """`<project>_<layer>_<date>.<ext>`, ASCII only so every browser and shell keeps it."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", project.name).strip("-").lower()[:60]
+    slug = slug or f"project-{project.id}"
+    day = (today or dt.date.today()).isoformat()
+    return f"{slug}_{options.layer}_{day}.{extension or EXPORT_FORMATS[options.format].extension}"
+
+
+def export_project(project: Project, options: ExportOptions, *, owner_id: int | None = None,
+                   on_document: Callable[[], None] | None = None) -> ExportFile:
+    """The file `options` describe; `owner_id` limits it to one annotator's own work."""
+    spec = EXPORT_FORMATS[options.format]
+    selection = ExportSelection(project_id=project.id, layer=options.layer,
+                                scope=options.scope, external_ids=options.documents,
+                                owner_id=owner_id)
+    if options.documents:
+        _check_document_ids(selection)
+    context = ExportContext(project=project.name, layer=options.layer,
+                            scheme=project_scheme(project), excel=options.excel,
+                            exported_at=dt.datetime.now(dt.UTC))
+    total = count_documents(selection)
+
+    def chunks() -> Iterator[bytes]:
+        registry = read_registry(selection)
+        context.claimants = list(registry.values())
+        documents = stream_documents(selection, registry)
+        if on_document is not None:
+            documents = _counting(documents, on_document)
+        yield from _in_pieces(spec.write(documents, context))
+
+    return ExportFile(filename=export_filename(project, options), media_type=spec.media_type,
+                      documents=total, chunks=chunks())
+
+
+def _check_document_ids(selection: ExportSelection) -> None:
+    """Named documents must exist and be visible; say which are not (no hint which exist)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Document
+    from app.transfer.rows import document_conditions
+
+    everything = ExportSelection(selection.project_id, selection.layer, "all",
+                                 selection.external_ids, selection.owner_id)
+    found = set(db.session.scalars(
+        select(Document.external_id).where(*document_conditions(everything))))
+    missing = [name for name in selection.external_ids if name not in found]
+    if missing:
+        shown = ", ".join(repr(name[:60]) for name in missing[:5])
+        raise ServiceError(f"no document with id {shown} in this project", "documents")
+
+
+def _counting(documents, on_document: Callable[[], None]):
+    for document in documents:
+        yield document
+        on_document()
+
+
+def _in_pieces(chunks: Iterator[str | bytes]) -> Iterator[bytes]:
+    """UTF-8 bytes in pieces of about CHUNK_BYTES: few, large writes to the socket."""
+    pending: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+        pending.append(data)
+        size += len(data)
+        if size >= CHUNK_BYTES:
+            yield b"".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield b"".join(pending)
