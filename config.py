@@ -50,6 +50,16 @@ class Config:
     # CSRF is checked in a before_request hook so token-authenticated API calls can skip it.
     WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_TIME_LIMIT = None
+    # Set-password links: how long they work, and the site's address for links the CLI prints.
+    SET_PASSWORD_LINK_HOURS = int(os.environ.get("SET_PASSWORD_LINK_HOURS", "72"))
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Optional SMTP server to mail set-password links (app/accounts/mail.py); unset: none sent.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_FROM = os.environ.get("SMTP_FROM", "")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") == "1"
 
     @staticmethod
     def resolve(app_config: dict) -> None:

@@ -51,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     """Every feature blueprint, listed explicitly: one line per feature package."""
+    from app.accounts.routes import bp as accounts_bp
     from app.agreement_views.routes import bp as agreement_bp
     from app.annotate.routes import bp as annotate_bp
     from app.api.routes import bp as api_bp
@@ -60,7 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.transfer.routes import bp as transfer_bp
 
     for blueprint in (auth_bp, main_bp, projects_bp, annotate_bp, agreement_bp, api_bp,
-                      transfer_bp):
+                      transfer_bp, accounts_bp):
         app.register_blueprint(blueprint)
 
 

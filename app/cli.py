@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.accounts.passwords import password_problem
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import ROLES, ApiToken, Project, User
@@ -56,8 +57,8 @@ def create_user(username: str, admin: bool, password: str | None, display_name: 
         fail(f"a user named {username!r} already exists")
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
-        fail("the password needs at least 8 characters")
+    if password_problem(password):
+        fail(password_problem(password))
     user = User(username=username, display_name=display_name or username, is_admin=admin)
     user.set_password(password)
     db.session.add(user)
@@ -73,8 +74,8 @@ def set_password(username: str, password: str | None) -> None:
     user = find_user(username)
     if password is None:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
-        fail("the password needs at least 8 characters")
+    if password_problem(password):
+        fail(password_problem(password))
     user.set_password(password)
     db.session.commit()
     click.echo(f"password set for {username}")
@@ -191,6 +192,8 @@ def demo_command() -> None:
 
 
 def init_cli(app: Flask) -> None:
+    from app.accounts import cli as _accounts_cli  # noqa: F401 - adds list, link, tokens…
+
     app.cli.add_command(users_cli)
     app.cli.add_command(projects_cli)
     app.cli.add_command(import_command)

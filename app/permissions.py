@@ -266,3 +266,37 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def may_create_projects(user: User) -> bool:
+    """Site admins always; users with the project-creator flag when the site setting
+    (app.accounts.settings, "who may create projects") allows creators."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    from app.accounts.settings import PROJECT_CREATION, get_setting
+
+    return user.project_creator and get_setting(PROJECT_CREATION) == "creators"
+
+
+def site_admin_names() -> list[str]:
+    """Whom to ask for what needs a site administrator (shown in refusals)."""
+    return list(db.session.scalars(
+        select(User.username).where(User.is_admin, User.active).order_by(User.username)))
+
+
+def project_creator_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            from app.extensions import login_manager
+
+            return login_manager.unauthorized()
+        if not may_create_projects(current_user):
+            admins = ", ".join(site_admin_names()[:5]) or "a site administrator"
+            abort(403, "creating projects needs a site administrator or the project-creator "
+                       f"permission: ask a site administrator ({admins})")
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -22,7 +22,9 @@ def init_login(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         if not user_id.isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        # A deactivated account's sessions and remember cookies stop working at once.
+        return user if user is not None and user.active else None
 
     @login_manager.request_loader
     def load_user_from_token(req) -> User | None:
@@ -45,6 +47,10 @@ def init_login(app: Flask) -> None:
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
 
 
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite: naive
+
+
 def user_for_bearer_header(header: str) -> User | None:
     """The active user owning the token in `Authorization: Bearer <token>`, else None."""
     if not header.startswith("Bearer "):
@@ -55,9 +61,9 @@ def user_for_bearer_header(header: str) -> User | None:
     if token is None or not token.user.active:
         return None
     now = utcnow()
-    last = token.last_used_at
-    if last is not None and last.tzinfo is None:  # SQLite returns naive datetimes
-        last = last.replace(tzinfo=dt.UTC)
+    if token.expires_at is not None and _as_utc(token.expires_at) <= now:
+        return None
+    last = token.last_used_at and _as_utc(token.last_used_at)
     if last is None or now - last > LAST_USED_PRECISION:
         token.last_used_at = now
         db.session.commit()

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.routing import BuildError
 
+from app.accounts.forms import InviteForm
 from app.annotate.service import reopen_assignment
 from app.errors import error_response, format_size
 from app.extensions import db
@@ -20,8 +21,8 @@ from app.formats import SUPPORTED_EXTENSIONS, FormatError, ImportRefused
 from app.models import ROLES_IN_WORDS, Project, User
 from app.permissions import (
     Denied,
-    admin_required,
     has_role,
+    project_creator_required,
     project_member,
     project_role_required,
     require_project,
@@ -99,7 +100,7 @@ def render_project_page(template: str, project: Project, status: int = 200, **co
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@admin_required
+@project_creator_required
 def new_project():
     form = ProjectForm()
     if request.method == "GET":
@@ -273,7 +274,8 @@ def member_or_404(project: Project, user_id: int) -> User:
 
 def render_members(project: Project, form: MemberForm, status: int = 200):
     return render_project_page("projects/members.html", project, status, form=form,
-                               members=project_members(project), confirm=ConfirmForm())
+                               members=project_members(project), confirm=ConfirmForm(),
+                               invite_form=InviteForm(formdata=None))
 
 
 # --- upload ----------------------------------------------------------------------------------

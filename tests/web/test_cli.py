@@ -89,7 +89,7 @@ def test_users_create_refuses_a_duplicate(runner, make):
 
 
 def test_users_create_refuses_bad_input(runner, subtests):
-    for args, message in [(("shorty", "--password", "short"), "at least 8 characters"),
+    for args, message in [(("shorty", "--password", "short"), "at least 10 characters"),
                           (("two words", "--password", "long-enough"), "without spaces"),
                           (("x" * 65, "--password", "long-enough"), "1-64 characters"),
                           (("   ", "--password", "long-enough"), "1-64 characters")]:
@@ -100,7 +100,7 @@ def test_users_create_refuses_bad_input(runner, subtests):
 
 def test_users_create_refuses_a_short_prompted_password(runner):
     refused(invoke(runner, "users", "create", "carol", input="short\nshort\n"),
-            "at least 8 characters")
+            "at least 10 characters")
     assert user_named("carol") is None
 
 
@@ -342,7 +342,7 @@ def test_users_set_password_lets_an_imported_account_log_in(runner, make, client
     assert result.exit_code == 0, result.output
     response = client.post("/login", data={"username": "imported", "password": "long-enough-pw"})
     assert response.status_code == 302
-    refused(invoke(runner, "users", "set-password", "imported", "--password", "short"), "8")
+    refused(invoke(runner, "users", "set-password", "imported", "--password", "short"), "10")
     refused(invoke(runner, "users", "set-password", "nobody", "--password", "long-enough-pw"),
             "nobody")
 

@@ -1,0 +1,1 @@
+"""Accounts: users, set-password links, invitations, personal API tokens, site settings."""
