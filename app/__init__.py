@@ -58,10 +58,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
     from app.projects.routes import bp as projects_bp
+    from app.review.routes import bp as review_bp
     from app.transfer.routes import bp as transfer_bp
 
     for blueprint in (auth_bp, main_bp, projects_bp, annotate_bp, agreement_bp, api_bp,
-                      transfer_bp, accounts_bp):
+                      transfer_bp, accounts_bp, review_bp):
         app.register_blueprint(blueprint)
 
 

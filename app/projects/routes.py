@@ -68,6 +68,7 @@ PROJECT_LINKS = (
     ("annotate.my_work", "My documents", "annotator"),
     ("projects.documents", "Documents", "reviewer"),
     ("agreement_views.dashboard", "Agreement", "reviewer"),
+    ("review.queue", "Review", "reviewer"),
     ("projects.progress", "Progress", "manager"),
     ("transfer.downloads", "Downloads", "annotator"),
     ("projects.members", "Members", "manager"),

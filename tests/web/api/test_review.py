@@ -3,54 +3,20 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 import pytest
 
 from app.agreement.units import match_units
 from app.agreement_views.service import AgreementOptions, agreement_report, load_documents
 from app.extensions import db
-from app.models import Assignment, Claimant, Document, GoldEvent, GoldSpan, Project, Span
+from app.models import Assignment, Document, GoldEvent, GoldSpan, Span
 from app.review.units import review_document
-
-TEXT = ("The ministry said 12 people died. A witness, Omar Haddad, said he saw the dam "
-        "break at dawn. Officials declined to comment.")
-
-
-@dataclass
-class Review:
-    project: Project
-    document: Document
-    ministry: Claimant
-    omar: Claimant
-
-
-def _span(make, document, user, phrase, claimant, evidence="official_statement"):
-    start = document.text.index(phrase)
-    return make.span(document, user, start, start + len(phrase), claimant, evidence)
+from tests.web.review_world import TEXT, Review, build_review
 
 
 @pytest.fixture
 def review(make) -> Review:
-    """Three annotators, four units: unanimous, label (2 v 1), missed (1 of 3), boundary."""
-    users = {name: make.user(name, password=None)
-             for name in ("alice", "bob", "carol", "rev", "rev2", "boss", "other")}
-    project = make.project("Newsroom", alice="annotator", bob="annotator", carol="annotator",
-                           rev="reviewer", rev2="reviewer", boss="manager")
-    make.project("Elsewhere", other="reviewer")
-    document = make.document(project, TEXT, title="Dam breaks",
-                             assign=("alice", "bob", "carol"), status="submitted")
-    ministry = make.claimant(project, "Ministry of Defence", "government")
-    omar = make.claimant(project, "Omar Haddad", "witness")
-    for name in ("alice", "bob", "carol"):
-        _span(make, document, users[name], "The ministry said 12 people died", ministry)
-    _span(make, document, users["alice"], "he saw the dam break at dawn", omar, "eyewitness")
-    _span(make, document, users["bob"], "he saw the dam break at dawn", omar, "eyewitness")
-    _span(make, document, users["carol"], "he saw the dam break at dawn", omar, "hearsay")
-    _span(make, document, users["alice"], "Officials declined to comment", ministry)
-    _span(make, document, users["alice"], "A witness, Omar Haddad", omar, "eyewitness")
-    _span(make, document, users["bob"], "Omar Haddad", omar, "eyewitness")
-    return Review(project, document, ministry, omar)
+    return build_review(make)
 
 
 def _units(api, document_id, user="rev"):
