@@ -69,6 +69,8 @@ def _render_dashboard(project: Project, options: AgreementOptions, report: dict 
                "role": role_in(current_user, project),
                "options": options, "error": error, "report": report,
                "candidates": known_annotator_names(project),
+               "review_url": url_for("review.queue", project_id=project.id)
+               if link_exists("review.queue") else None,
                "thresholds": (presentation.RELIABLE, presentation.TENTATIVE)}
     if report is not None:
         context.update(

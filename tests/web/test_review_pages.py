@@ -80,3 +80,15 @@ def test_project_merge_previews_then_merges(client, auth, review):
     refused = client.post(url, data={"strategy": "majority", "threshold": "0.2"},
                           follow_redirects=True)
     assert "threshold must be a number above 0.5" in refused.get_data(as_text=True)
+
+
+def test_dashboard_figures_link_into_the_review_queue_and_document(client, auth, review):
+    auth.login("rev")
+    html = client.get(f"/projects/{review.project.id}/agreement").get_data(as_text=True)
+    queue = f"/projects/{review.project.id}/review"
+    assert f'href="/documents/{review.document.id}/review"' in html  # worst documents
+    assert f'href="{queue}?kind=boundary"' in html  # a disagreement kind's count
+    assert f'href="{queue}?annotator=bob&amp;kind=missing"' in html  # bob missed a unit
+    assert f'href="{queue}?annotator=alice&amp;kind=missing"' not in html  # alice missed none
+    queue_page = client.get(f"{queue}?annotator=bob&kind=missing").get_data(as_text=True)
+    assert "Dam breaks" in queue_page
