@@ -38,9 +38,18 @@ class ClaimantType:
 
 
 @dataclass(frozen=True)
+class SourceType:
+    """What kind of source a claimant is, for the registry and the credibility profiles."""
+
+    key: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Scheme:
     evidence_types: tuple[EvidenceType, ...]
     claimant_types: tuple[ClaimantType, ...]
+    source_types: tuple[SourceType, ...] = ()
 
     @property
     def evidence_keys(self) -> tuple[str, ...]:
@@ -49,6 +58,10 @@ class Scheme:
     @property
     def claimant_type_keys(self) -> tuple[str, ...]:
         return tuple(claimant_type.key for claimant_type in self.claimant_types)
+
+    @property
+    def source_type_keys(self) -> tuple[str, ...]:
+        return tuple(source_type.key for source_type in self.source_types)
 
     def evidence_type(self, key: str) -> EvidenceType:
         """The evidence type with `key`; KeyError when the scheme has none."""
@@ -71,17 +84,18 @@ class Scheme:
                 for e in self.evidence_types
             ],
             "claimant_types": [{"key": c.key, "name": c.name} for c in self.claimant_types],
+            "source_types": [{"key": s.key, "name": s.name} for s in self.source_types],
         }
 
     @classmethod
     def from_dict(cls, data: object) -> "Scheme":
         """Build a scheme from parsed JSON, raising SchemeError at the first problem.
 
-        `claimant_types` may be left out, in which case the default claimant types are used.
+        `claimant_types` and `source_types` may be left out: the defaults are used.
         """
         if not isinstance(data, dict):
             raise SchemeError("", "a scheme must be a JSON object")
-        _refuse_unknown_fields("", data, {"evidence_types", "claimant_types"})
+        _refuse_unknown_fields("", data, {"evidence_types", "claimant_types", "source_types"})
         if "evidence_types" not in data:
             raise SchemeError("evidence_types", "is required")
         evidence_types = _read_list(data["evidence_types"], "evidence_types", _read_evidence_type)
@@ -94,11 +108,15 @@ class Scheme:
             _require_unique(claimant_types, "claimant_types", "key")
         else:
             claimant_types = list(DEFAULT_CLAIMANT_TYPES)
-        return cls(tuple(evidence_types), tuple(claimant_types))
+        source_types = list(DEFAULT_SOURCE_TYPES)
+        if "source_types" in data:
+            source_types = _read_list(data["source_types"], "source_types", _read_source_type)
+            _require_unique(source_types, "source_types", "key")
+        return cls(tuple(evidence_types), tuple(claimant_types), tuple(source_types))
 
 
 def default_scheme() -> Scheme:
-    return Scheme(DEFAULT_EVIDENCE_TYPES, DEFAULT_CLAIMANT_TYPES)
+    return Scheme(DEFAULT_EVIDENCE_TYPES, DEFAULT_CLAIMANT_TYPES, DEFAULT_SOURCE_TYPES)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -136,6 +154,13 @@ def _read_claimant_type(item: object, field: str) -> ClaimantType:
         raise SchemeError(field, "must be an object")
     _refuse_unknown_fields(field, item, {"key", "name"})
     return ClaimantType(key=_read_key(item, field), name=_read_string(item, field, "name"))
+
+
+def _read_source_type(item: object, field: str) -> SourceType:
+    if not isinstance(item, dict):
+        raise SchemeError(field, "must be an object")
+    _refuse_unknown_fields(field, item, {"key", "name"})
+    return SourceType(key=_read_key(item, field), name=_read_string(item, field, "name"))
 
 
 def _read_key(item: dict, field: str) -> str:
@@ -296,4 +321,16 @@ DEFAULT_CLAIMANT_TYPES = (
     ClaimantType("expert", "Expert or academic"),
     ClaimantType("anonymous", "Anonymous source"),
     ClaimantType("other", "Other"),
+)
+
+# Source types after the W3C Credible Web Community Group's credibility signals ("Source
+# Types": who or what a claim rests on). One editable list per project's scheme.
+DEFAULT_SOURCE_TYPES = (
+    SourceType("named_expert", "Named expert"),
+    SourceType("study", "Study or research"),
+    SourceType("organisation", "Organisation"),
+    SourceType("official", "Official or government"),
+    SourceType("participant", "Participant or witness"),
+    SourceType("anonymous", "Anonymous source"),
+    SourceType("document", "Document"),
 )

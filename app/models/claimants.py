@@ -53,6 +53,9 @@ class Claimant(db.Model):
               sqlite_where=_CONFIRMED, postgresql_where=_CONFIRMED),
         Index("uq_claimants_proposed_name", "project_id", "created_by_id", "name", unique=True,
               sqlite_where=_PROPOSED, postgresql_where=_PROPOSED),
+        # Ids are never reused (SQLite would reuse the highest one), so undoing a merge can
+        # give the merged claimant its id back.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,14 +3,14 @@
 Claimants created while annotating become `proposed` (visible to their creator and to
 reviewers and managers only). A confirmed name is unique per project; a proposed name is
 unique per creator, so the old unique (project_id, name) becomes two partial indexes.
-Existing claimants are confirmed: they were already visible to everyone.
+Existing claimants are confirmed: they were already visible to everyone. Claimant ids are
+never reused (SQLite AUTOINCREMENT), so undoing a merge restores the merged claimant's id.
 
 Revision ID: 0005_claimant_registry
 Revises: 0004_accounts
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0005_claimant_registry'
 down_revision = '0004_accounts'
@@ -22,7 +22,10 @@ PROPOSED = sa.text("status = 'proposed'")
 
 
 def upgrade():
-    with op.batch_alter_table('claimants', schema=None) as batch_op:
+    # Recreated on SQLite with AUTOINCREMENT: ids are never reused, so undoing a merge can
+    # give the merged claimant its id back.
+    with op.batch_alter_table('claimants', schema=None,
+                              table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('source_type', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('role', sa.String(length=300), nullable=False,
                                       server_default=''))
@@ -37,7 +40,8 @@ def upgrade():
                                     ['created_by_id'], ['id'], ondelete='SET NULL')
         batch_op.create_check_constraint('status_known', "status IN ('confirmed', 'proposed')")
         batch_op.drop_constraint('uq_claimants_project_id_name', type_='unique')
-    with op.batch_alter_table('claimants', schema=None) as batch_op:
+    with op.batch_alter_table('claimants', schema=None,
+                              table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         for column in ('role', 'description', 'external_id'):
             batch_op.alter_column(column, server_default=None)
         batch_op.create_index(batch_op.f('ix_claimants_created_by_id'), ['created_by_id'],

@@ -162,3 +162,18 @@ def test_several_types_may_have_no_hotkey():
     data = minimal_scheme_dict()
     data["evidence_types"][0]["hotkey"] = ""
     assert [e.hotkey for e in Scheme.from_dict(data).evidence_types] == ["", ""]
+
+
+def test_source_types_default_to_the_credibility_signals_list_and_can_be_replaced():
+    data = default_scheme().to_dict()
+    assert [s["key"] for s in data["source_types"]] == [
+        "named_expert", "study", "organisation", "official", "participant", "anonymous",
+        "document"]
+    del data["source_types"]
+    assert Scheme.from_dict(data).source_types == default_scheme().source_types
+    data["source_types"] = [{"key": "wire", "name": "Wire service"}]
+    assert Scheme.from_dict(data).source_type_keys == ("wire",)
+    data["source_types"] = [{"key": "wire", "name": "A"}, {"key": "wire", "name": "B"}]
+    with pytest.raises(SchemeError) as error:
+        Scheme.from_dict(data)
+    assert error.value.field == "source_types[1].key"
