@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.agreement_views.routes import bp as agreement_bp
     from app.annotate.routes import bp as annotate_bp
     from app.api.routes import bp as api_bp
+    from app.assignments.routes import bp as assignments_bp
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
     from app.projects.routes import bp as projects_bp
@@ -62,7 +63,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.transfer.routes import bp as transfer_bp
 
     for blueprint in (auth_bp, main_bp, projects_bp, annotate_bp, agreement_bp, api_bp,
-                      transfer_bp, accounts_bp, review_bp):
+                      transfer_bp, accounts_bp, review_bp,
+                      assignments_bp):
         app.register_blueprint(blueprint)
 
 

@@ -47,6 +47,7 @@ from app.projects.service import (
     import_files,
     progress_by_annotator,
     progress_by_document,
+    project_annotators,
     project_members,
     project_overview_for,
     project_scheme,
@@ -376,7 +377,9 @@ def documents(project: Project):
     page = request.args.get("page", 1, type=int)
     return render_project_page(
         "projects/documents.html", project, page=documents_with_assignments(project, page),
-        assign_form=AssignForm(formdata=None), confirm=ConfirmForm())
+        assign_form=AssignForm(formdata=None), confirm=ConfirmForm(),
+        annotators=project_annotators(project) if has_role(current_user, project, "manager")
+        else [])
 
 
 @bp.route("/<int:project_id>/assign", methods=["POST"])

@@ -1,0 +1,1 @@
+"""Assignments by hand: who works on which document, assign/unassign/reassign, bulk."""
