@@ -16,23 +16,41 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+MARKER = "<!-- section: {} -->"
+
+
+def previous_sections(path: pathlib.Path) -> dict[str, str]:
+    """The sections an earlier run wrote, by module name (kept when only some are re-run)."""
+    if not path.exists():
+        return {}
+    sections = {}
+    for chunk in path.read_text(encoding="utf-8").split("<!-- section: ")[1:]:
+        name, _, body = chunk.partition(" -->")
+        sections[name] = body.strip()
+    return sections
+
+
 def main(selected: list[str]) -> None:
+    out = ROOT / "docs" / "benchmarks.md"
     names = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
-    if selected:
-        names = [n for n in names if any(s in n for s in selected)]
+    kept = previous_sections(out)
     sections = []
     for name in names:
+        if selected and not any(s in name for s in selected):
+            if name in kept:
+                sections.append(MARKER.format(name) + "\n" + kept[name])
+            continue
         print(f"running {name} ...", flush=True)
         module = importlib.import_module(f"bench.{name}")
-        sections.append(module.run().strip())
+        sections.append(MARKER.format(name) + "\n" + module.run().strip())
     header = (
         "# Benchmarks\n\n"
-        "Written by `make bench` (bench/run_all.py); do not edit by hand.\n\n"
+        "Written by `make bench` (bench/run_all.py); do not edit by hand. `make bench "
+        "BENCH=name` re-runs one module and keeps the other sections as last measured.\n\n"
         f"- measured: {datetime.date.today().isoformat()}\n"
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}\n"
     )
-    out = ROOT / "docs" / "benchmarks.md"
     out.write_text(header + "\n" + "\n\n".join(sections) + "\n", encoding="utf-8")
     print(f"wrote {out}")
 
