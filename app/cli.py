@@ -201,6 +201,9 @@ def init_cli(app: Flask) -> None:
 
     app.cli.add_command(export_command)
     app.cli.add_command(demo_command)
+    from app.claimants.cli import claimants_cli
+
+    app.cli.add_command(claimants_cli)
     try:
         from app.agreement_views.cli import agreement_command
     except ModuleNotFoundError:
