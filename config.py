@@ -45,6 +45,10 @@ class Config:
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A session unused this long is over; "keep me logged in" lasts this many days at most
+    # (checked by the server, not only by the browser). See app/auth/sessions.py.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
+    REMEMBER_DAYS = int(os.environ.get("REMEMBER_DAYS", "14"))
     # Uploads larger than this are refused with a clear message (413 handler).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     # CSRF is checked in a before_request hook so token-authenticated API calls can skip it.

@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Flask, request
 from sqlalchemy import select
 
+from app.auth.sessions import init_sessions, load_session_user, user_from_remember_cookie
 from app.extensions import db, login_manager
 from app.models import ApiToken, User
 from app.models.base import utcnow
@@ -17,18 +18,16 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see this page."
     login_manager.session_protection = "strong"
+    init_sessions(app)
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        # A deactivated account's sessions and remember cookies stop working at once.
-        return user if user is not None and user.active else None
+    # The session holds "id:generation"; a deactivated account or an older generation (after
+    # logout or a new password) is no longer logged in (app/auth/sessions.py).
+    login_manager.user_loader(load_session_user)
 
     @login_manager.request_loader
-    def load_user_from_token(req) -> User | None:
-        return user_for_bearer_header(req.headers.get("Authorization", ""))
+    def load_user_from_request(req) -> User | None:
+        return (user_for_bearer_header(req.headers.get("Authorization", ""))
+                or user_from_remember_cookie(req))
 
     @login_manager.unauthorized_handler
     def unauthorized():

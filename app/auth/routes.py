@@ -1,10 +1,11 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.forms import LoginForm, LogoutForm
+from app.auth.sessions import end_session, start_session
 from app.extensions import db
 from app.models import User
 
@@ -36,8 +37,7 @@ def login():
         if user is None or not user.active or not user.check_password(form.password.data):
             flash("Unknown username or wrong password.", "error")
             return render_template("auth/login.html", form=form), 401
-        session.clear()  # a fresh session on login: nothing carried over from before
-        login_user(user, remember=form.remember.data)
+        start_session(user, remember=form.remember.data)
         return redirect(safe_next(request.args.get("next")))
     if form.is_submitted() and form.errors.get("csrf_token"):
         # Typically a login page left open until its session expired: just ask again.
@@ -52,11 +52,23 @@ def logout():
     form = LogoutForm()
     if request.method == "POST":
         if form.validate_on_submit():
-            logout_user()
-            session.clear()
-            flash("You are logged out.", "info")
+            if current_user.is_authenticated:
+                end_session(current_user)
+                db.session.commit()
+            flash("You are logged out, in this browser and every other one.", "info")
             return redirect(url_for("auth.login"))
         flash("Your session expired; please try again.", "error")
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)
+
+
+@bp.route("/logout/others", methods=["POST"])
+@login_required
+def logout_others():
+    """End every other session and remember cookie of this user; this one goes on."""
+    if LogoutForm().validate_on_submit():
+        current_user.end_all_sessions()
+        db.session.commit()
+        flash("Your other sessions are ended: every other browser must log in again.", "success")
+    return redirect(url_for("auth.logout"))

@@ -8,8 +8,8 @@ import hashlib
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -31,6 +31,10 @@ class User(UserMixin, db.Model):
     # Optional: where a set-password link is mailed when SMTP is configured.
     email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Every session and remember cookie carries the generation it was made in; raising it
+    # (logout, "log out everywhere", a new password, deactivation) ends them all at once,
+    # since a signed cookie cannot be recalled (app/auth/sessions.py).
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -40,12 +44,30 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    def get_id(self) -> str:
+        """What a session stores (Flask-Login): the id and the session generation."""
+        return f"{self.id}:{self.session_generation}"
+
+    def end_all_sessions(self) -> None:
+        """Every session and remember cookie of this user stops working at its next request."""
+        self.session_generation = (self.session_generation or 0) + 1
+
     @property
     def label(self) -> str:
         return self.display_name or self.username
 
     def set_password(self, password: str) -> None:
+        """Store the new password's hash; every session made with the old one ends."""
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_all_sessions()
+
+    @validates("active")
+    def _end_sessions_on_deactivation(self, _key: str, active: bool) -> bool:
+        # Whatever deactivates an account (a page, the CLI, a script), its sessions end, and
+        # reactivating it later does not bring them back.
+        if not active and self.active is not False:
+            self.end_all_sessions()
+        return active
 
     @staticmethod
     def spend_time_like_a_password_check(password: str) -> None:

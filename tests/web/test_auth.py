@@ -143,7 +143,7 @@ def test_session_cookie_is_httponly_and_samesite(client, make):
     response = client.post("/login", data={"username": "alice", "password": "password123",
                                            "remember": "y"})
     cookies = {h.split("=", 1)[0]: h for h in _set_cookie_headers(response)}
-    for name in ("session", "remember_token"):
+    for name in ("session", "credence_remember"):
         assert "HttpOnly" in cookies[name], cookies[name]
         assert "SameSite=Lax" in cookies[name], cookies[name]
 
@@ -159,7 +159,7 @@ def test_login_starts_a_new_session(client, make):
     with client.session_transaction() as session:
         assert "planted" not in session
         alice_id = db.session.scalar(select(User.id).where(User.username == "alice"))
-        assert session["_user_id"] == str(alice_id)
+        assert session["_user_id"] == db.session.get(User, alice_id).get_id()
 
 
 # --- CSRF on login and logout ----------------------------------------------------------------
