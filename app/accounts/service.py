@@ -49,10 +49,9 @@ def check_new_password(password: str, field: str = "password") -> None:
 
 
 def set_new_password(user: User, password: str, field: str = "password") -> None:
-    """Check and store a new password; every other session of the user ends."""
+    """Check and store a new password; User.set_password ends the user's other sessions."""
     check_new_password(password, field)
     user.set_password(password)
-    end_sessions(user)
     db.session.flush()
 
 
@@ -62,24 +61,15 @@ def change_own_password(user: User, current: str, new: str) -> None:
     set_new_password(user, new, "new_password")
 
 
-def end_sessions(user: User) -> None:
-    """End the user's other sessions where the session generation exists (issue 14's
-    revocable sessions); harmless without it."""
-    ender = getattr(user, "end_all_sessions", None)
-    if callable(ender):
-        ender()
-
-
 def set_active(user: User, active: bool, *, actor: User | None = None) -> None:
-    """Deactivate (cannot log in; sessions and tokens refused at once; work kept) or
-    reactivate an account."""
+    """Deactivate (cannot log in; sessions and tokens refused at once, by the User model and
+    the token check; work kept) or reactivate an account."""
     if not active:
         if actor is not None and actor.id == user.id:
             raise ServiceError("you cannot deactivate your own account", "user", status=409)
         if user.is_admin and _active_admins() == 1:
             raise ServiceError("cannot deactivate the last active site administrator",
                                "user", status=409)
-        end_sessions(user)
     user.active = active
     db.session.flush()
 

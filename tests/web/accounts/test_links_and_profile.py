@@ -154,3 +154,58 @@ def test_an_expired_token_is_refused(client, make):
     db.session.commit()
     assert client.get("/api/v1/projects",
                       headers={"Authorization": f"Bearer {plain}"}).status_code == 401
+
+
+def test_changing_my_password_ends_my_other_sessions_but_not_this_one(app, client, auth, make):
+    make.user("amira")
+    other_browser = app.test_client()
+    other_browser.post("/login", data={"username": "amira", "password": "password123"})
+    auth.login("amira")
+    client.post("/profile/password", data={
+        "current_password": "password123", "new_password": GOOD_PASSWORD,
+        "confirm": GOOD_PASSWORD})
+    assert client.get("/profile").status_code == 200
+    assert other_browser.get("/profile").status_code == 302
+
+
+def test_a_link_ends_the_accounts_open_sessions(app, client, make):
+    amira = make.user("amira")
+    amira_browser = app.test_client()
+    amira_browser.post("/login", data={"username": "amira", "password": "password123"})
+    link = new_link(amira)
+    assert set_through(client, link).status_code == 302
+    assert amira_browser.get("/profile").status_code == 302
+
+
+def test_a_link_is_mailed_when_smtp_is_configured(app, client, auth, make, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append((host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            sent.append("starttls")
+
+        def send_message(self, message):
+            sent.append(message)
+
+    monkeypatch.setattr("app.accounts.mail.smtplib.SMTP", FakeSMTP)
+    app.config.update(SMTP_HOST="mail.example.org", SMTP_PORT=2525)
+    make.user("root", admin=True)
+    auth.login("root")
+    response = client.post("/admin/users", data={"username": "newbie",
+                                                 "email": "newbie@example.org"})
+    assert "also mailed to newbie@example.org" in response.get_data(as_text=True)
+    message = sent[-1]
+    assert sent[0] == ("mail.example.org", 2525) and "starttls" in sent
+    assert message["To"] == "newbie@example.org"
+    assert "/set-password/" in message.get_content()
+    response = client.post("/admin/users", data={"username": "nomail"})
+    assert "mailed" not in response.get_data(as_text=True) and len(sent) == 3
