@@ -2,13 +2,18 @@
 
 import pathlib
 
+from app.formats.brat_read import read_brat_zip
 from app.formats.common import FormatError, ImportedBatch, ImportedDocument, ImportRefused
 from app.formats.csv_format import read_csv
+from app.formats.doccano import looks_like_doccano, read_doccano
+from app.formats.json_format import read_json_export
 from app.formats.jsonl import read_jsonl_batch
+from app.formats.labelstudio import read_labelstudio
 from app.formats.txt import read_txt
+from app.formats.xmi import read_xmi_zip
 from app.scheme import Scheme
 
-SUPPORTED_EXTENSIONS = (".jsonl", ".ndjson", ".csv", ".txt")
+SUPPORTED_EXTENSIONS = (".jsonl", ".ndjson", ".csv", ".txt", ".json", ".zip")
 
 
 def read_any(filename: str, data: bytes, scheme: Scheme) -> list[ImportedDocument]:
@@ -21,14 +26,24 @@ def read_batch(filename: str, data: bytes, scheme: Scheme) -> ImportedBatch:
     extension = pathlib.PurePosixPath(filename.replace("\\", "/")).suffix.lower()
     try:
         if extension in (".jsonl", ".ndjson"):
+            if looks_like_doccano(data):
+                return read_doccano(data, scheme)
             return read_jsonl_batch(data, scheme)
+        if extension == ".json":
+            if data.lstrip()[:1] == b"[":  # a list of tasks: Label Studio
+                return read_labelstudio(data, scheme)
+            return read_json_export(data, scheme)
+        if extension == ".zip":
+            if b"TypeSystem.xml" in data:  # the name is stored uncompressed in the zip
+                return read_xmi_zip(data, scheme, filename)
+            return read_brat_zip(data, scheme, filename)
         if extension == ".csv":
             return ImportedBatch(read_csv(data, scheme))
         if extension == ".txt":
             return ImportedBatch([read_txt(data, filename)])
     except ImportRefused as refused:
         for error in refused.errors:
-            error.file = filename
+            error.file = error.file or filename
         raise ImportRefused(refused.errors, refused.truncated) from None
     expected = ", ".join(SUPPORTED_EXTENSIONS)
     message = f"unsupported file type {extension or '(no extension)'!r}: expected {expected}"

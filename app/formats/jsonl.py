@@ -132,6 +132,20 @@ def _read_line(
     return _read_document(fields, value, scheme)
 
 
+def read_document_object(
+    fields: LineFields, value: object, scheme: Scheme
+) -> ImportedDocument | None:
+    """One document given as a parsed JSON object (the JSON export's `documents[i]`)."""
+    if not isinstance(value, dict):
+        fields.fail(None, f"a document must be a JSON object, not {_json_kind(value)}")
+        return None
+    surrogate_path = _find_lone_surrogate(value, "")
+    if surrogate_path is not None:
+        fields.fail(surrogate_path or None, "contains an unpaired surrogate escape")
+        return None
+    return _read_document(fields, value, scheme)
+
+
 def _read_document(fields: LineFields, value: dict, scheme: Scheme) -> ImportedDocument | None:
     for name in value:
         if name not in DOCUMENT_FIELDS:
@@ -363,10 +377,10 @@ def write_jsonl(
         yield json.dumps({"claimant": registry_claimant_dict(claimant)}, ensure_ascii=False)
         yield "\n"
     for document in documents:
-        yield json.dumps(_document_to_dict(document), ensure_ascii=False) + "\n"
+        yield json.dumps(document_to_dict(document), ensure_ascii=False) + "\n"
 
 
-def _document_to_dict(document: ImportedDocument) -> dict:
+def document_to_dict(document: ImportedDocument) -> dict:
     return {
         "id": document.external_id,
         "title": document.title,

@@ -7,9 +7,15 @@ returns an iterator of chunks (str or bytes), so an export streams however large
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from app.formats.brat import write_brat
 from app.formats.common import ExportContext, ImportedDocument
+from app.formats.conll import write_conll
 from app.formats.csv_spans import write_csv_spans
+from app.formats.json_format import write_json_export
 from app.formats.jsonl import write_jsonl
+from app.formats.labelstudio import write_labelstudio
+from app.formats.w3c import write_w3c
+from app.formats.xmi import write_xmi
 
 Writer = Callable[[Iterable[ImportedDocument], ExportContext], Iterator[str | bytes]]
 
@@ -33,5 +39,17 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
                      "jsonl", "application/x-ndjson; charset=utf-8", _jsonl),
         ExportFormat("csv", "CSV: one span per row", "csv", "text/csv; charset=utf-8",
                      write_csv_spans),
+        ExportFormat("json", "JSON: project, scheme, registry, documents, gold, agreement",
+                     "json", "application/json; charset=utf-8", write_json_export),
+        ExportFormat("brat", "brat standoff (.zip of .txt + .ann per annotator and gold)",
+                     "zip", "application/zip", write_brat),
+        ExportFormat("w3c", "W3C Web Annotation (JSON-LD AnnotationCollection)", "jsonld",
+                     "application/ld+json; charset=utf-8", write_w3c),
+        ExportFormat("xmi", "UIMA CAS XMI for INCEpTION (.zip with its type system)", "zip",
+                     "application/zip", write_xmi),
+        ExportFormat("labelstudio", "Label Studio tasks (JSON)", "json",
+                     "application/json; charset=utf-8", write_labelstudio),
+        ExportFormat("conll", "CoNLL BIO tags of the evidence type (per annotator and gold)",
+                     "conll", "text/plain; charset=utf-8", write_conll),
     )
 }

@@ -94,6 +94,8 @@ def export_project(project: Project, options: ExportOptions, *, owner_id: int | 
                             scheme=project_scheme(project), excel=options.excel,
                             exported_at=dt.datetime.now(dt.UTC))
     total = count_documents(selection)
+    if options.format == "json" and owner_id is None:
+        context.extra["agreement"] = agreement_summary(project)
 
     def chunks() -> Iterator[bytes]:
         registry = read_registry(selection)
@@ -105,6 +107,18 @@ def export_project(project: Project, options: ExportOptions, *, owner_id: int | 
 
     return ExportFile(filename=export_filename(project, options), media_type=spec.media_type,
                       documents=total, chunks=chunks())
+
+
+def agreement_summary(project: Project) -> dict | None:
+    """The headline figures of the agreement report (docs/agreement.md), for the JSON export."""
+    from app.agreement_views.service import agreement_report
+
+    try:
+        report = agreement_report(project)
+    except ServiceError:
+        return None
+    keys = ("mode", "documents", "annotators", "units", "spans", "evidence_type", "claimant")
+    return {key: report[key] for key in keys if key in report}
 
 
 def _check_document_ids(selection: ExportSelection) -> None:

@@ -59,7 +59,7 @@ def test_read_any_dispatches_on_extension_ignoring_case():
     assert (read.external_id, read.title) == ("notes", "Heading")
 
 
-@pytest.mark.parametrize("filename", ["report.pdf", "README", "archive.jsonl.gz", "data.json"])
+@pytest.mark.parametrize("filename", ["report.pdf", "README", "archive.jsonl.gz", "data.xlsx"])
 def test_read_any_refuses_unknown_extensions_naming_the_file(filename):
     with pytest.raises(ImportRefused) as caught:
         read_any(filename, b"{}", SCHEME)
