@@ -49,6 +49,12 @@ class Config:
     # (checked by the server, not only by the browser). See app/auth/sessions.py.
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
     REMEMBER_DAYS = int(os.environ.get("REMEMBER_DAYS", "14"))
+    # Failed logins allowed per account and per client address (app/auth/throttle.py), in
+    # Flask-Limiter's notation; the counts live in Redis when REDIS_URL is set.
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute;20/hour")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30/minute;200/hour")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_STRATEGY = "moving-window"  # no burst of twice the limit across a window edge
     # Uploads larger than this are refused with a clear message (413 handler).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     # CSRF is checked in a before_request hook so token-authenticated API calls can skip it.

@@ -19,6 +19,7 @@ TITLES = {
     409: "Conflict",
     413: "File too large",
     422: "Cannot process this input",
+    429: "Too many attempts",
     500: "Something went wrong",
 }
 

@@ -1,5 +1,7 @@
 """Extensions, created once and bound to the app in create_app()."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,6 +27,10 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Rate limits (login throttling, app/auth/throttle.py). Storage: RATELIMIT_STORAGE_URI, which
+# config.py sets to REDIS_URL when given (so every gunicorn worker and host shares the counts)
+# and to process memory otherwise. No default limits: each limited route says its own.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def enable_sqlite_foreign_keys(engine) -> None:

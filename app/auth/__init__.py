@@ -8,6 +8,7 @@ from flask import Flask, request
 from sqlalchemy import select
 
 from app.auth.sessions import init_sessions, load_session_user, user_from_remember_cookie
+from app.auth.throttle import init_throttle
 from app.extensions import db, login_manager
 from app.models import ApiToken, User
 from app.models.base import utcnow
@@ -19,6 +20,7 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = "Please log in to see this page."
     login_manager.session_protection = "strong"
     init_sessions(app)
+    init_throttle(app)
 
     # The session holds "id:generation"; a deactivated account or an older generation (after
     # logout or a new password) is no longer logged in (app/auth/sessions.py).

@@ -1,11 +1,12 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.auth.forms import LoginForm, LogoutForm
 from app.auth.sessions import end_session, start_session
+from app.auth.throttle import throttle_account, throttle_address
 from app.extensions import db
 from app.models import User
 
@@ -25,6 +26,8 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle_account
+@throttle_address
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -35,6 +38,8 @@ def login():
             # Spend the same time as a real check so timing does not reveal usernames.
             User.spend_time_like_a_password_check(form.password.data)
         if user is None or not user.active or not user.check_password(form.password.data):
+            current_app.logger.info("login failed: username=%r address=%s",
+                                    form.username.data[:64], request.remote_addr)
             flash("Unknown username or wrong password.", "error")
             return render_template("auth/login.html", form=form), 401
         start_session(user, remember=form.remember.data)
