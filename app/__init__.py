@@ -57,6 +57,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.routes import bp as api_bp
     from app.assignments.routes import bp as assignments_bp
     from app.auth.routes import bp as auth_bp
+    from app.claimants.profile_routes import bp as sources_bp
+    from app.claimants.routes import bp as claimants_bp
     from app.main.routes import bp as main_bp
     from app.projects.routes import bp as projects_bp
     from app.review.routes import bp as review_bp
@@ -64,7 +66,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, main_bp, projects_bp, annotate_bp, agreement_bp, api_bp,
                       transfer_bp, accounts_bp, review_bp,
-                      assignments_bp):
+                      assignments_bp, claimants_bp, sources_bp):
         app.register_blueprint(blueprint)
 
 

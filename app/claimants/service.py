@@ -30,7 +30,7 @@ class RegistryRow:
 
 
 def registry_rows(project: Project, query: str = "", status: str | None = None,
-                  limit: int | None = None) -> list[RegistryRow]:
+                  limit: int | None = None, offset: int = 0) -> list[RegistryRow]:
     """The registry with usage counts, by name; `query` matches names and aliases (as the
     autocomplete: any word starting with it), `status` 'confirmed' or 'proposed'."""
     from app.models import Span
@@ -50,10 +50,10 @@ def registry_rows(project: Project, query: str = "", status: str | None = None,
     if query.strip():
         from app.claimants.search import registry_index
 
-        matches = registry_index(project).search(query, None, limit=limit or 10**9)
+        matches = registry_index(project).search(query, None, limit=10**9)
         statement = statement.where(Claimant.id.in_([m.entry.id for m in matches]))
     if limit is not None:
-        statement = statement.limit(limit)
+        statement = statement.limit(limit).offset(offset)
     return [RegistryRow(*row) for row in db.session.execute(statement)]
 
 

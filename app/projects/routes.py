@@ -70,6 +70,8 @@ PROJECT_LINKS = (
     ("projects.documents", "Documents", "reviewer"),
     ("agreement_views.dashboard", "Agreement", "reviewer"),
     ("review.queue", "Review", "reviewer"),
+    ("claimants.registry", "Claimants", "reviewer"),
+    ("sources.matrix", "Sources", "reviewer"),
     ("projects.progress", "Progress", "manager"),
     ("transfer.downloads", "Downloads", "annotator"),
     ("projects.members", "Members", "manager"),

@@ -1,0 +1,192 @@
+"""Credibility profiles: what the annotations say about sources (issue 13, part 4).
+
+Which annotations count: a document's gold layer (its GoldSpan rows not rejected) when its
+review says 'adjudicated'; otherwise every span of the annotators who *submitted* it (work
+in progress may still change). For a document not yet adjudicated, a claim two annotators
+both marked therefore counts twice; every page says how many documents came from each.
+
+Counts are made by the database (GROUP BY), so the project matrix stays fast over 100,000
+spans; the indicators follow the W3C Credible Web Community Group's credibility signals
+(sources quoted, anonymous sources, documents cited, claims without evidence).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, select
+
+from app.errors import ServiceError
+from app.extensions import db
+from app.models import Assignment, Claimant, Document, DocumentReview, GoldSpan, Project, Span
+from app.projects.service import project_scheme
+
+DIMENSIONS = ("claimant", "root", "source_type")
+ANONYMOUS_EVIDENCE = "anonymous"
+NO_EVIDENCE = "none"
+DOCUMENT_EVIDENCE = "document"
+EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which documents: published within [date_from, date_to], metadata key == value."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    meta_key: str = ""
+    meta_value: str = ""
+
+
+ALL = Scope()  # every document of the project
+
+
+def scope_from_args(args) -> Scope:
+    def day(name):
+        value = (args.get(name) or "").strip()
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ServiceError(f"{name} must be a date written YYYY-MM-DD", name) from None
+
+    scope = Scope(day("from"), day("to"), (args.get("meta_key") or "").strip()[:100],
+                  (args.get("meta_value") or "").strip()[:300])
+    if scope.date_from and scope.date_to and scope.date_from > scope.date_to:
+        raise ServiceError("from must not be after to", "from")
+    return scope
+
+
+def _adjudicated(project: Project):
+    return (select(DocumentReview.document_id).join(Document)
+            .where(Document.project_id == project.id, DocumentReview.status == "adjudicated"))
+
+
+def _document_filter(project: Project, scope: Scope) -> list:
+    conditions = [Document.project_id == project.id]
+    if scope.date_from:
+        conditions.append(Document.published >= scope.date_from)
+    if scope.date_to:
+        conditions.append(Document.published <= scope.date_to)
+    if scope.meta_key:
+        # Metadata is free JSON: matched in Python, portable across SQLite and PostgreSQL.
+        ids = [doc_id for doc_id, meta in db.session.execute(
+            select(Document.id, Document.meta).where(*conditions))
+            if str((meta or {}).get(scope.meta_key, "")) == scope.meta_value]
+        conditions.append(Document.id.in_(ids))
+    return conditions
+
+
+def layer_queries(project: Project, columns, scope: Scope = ALL, where=lambda m: ()
+                  ) -> list:
+    """(model, SELECT) twice (gold of adjudicated documents, submitted spans of the others) of
+    `columns(model)`, each filtered by the scope and `where(model)` conditions."""
+    documents = _document_filter(project, scope)
+    adjudicated = _adjudicated(project)
+    gold = (select(*columns(GoldSpan)).join(Document, Document.id == GoldSpan.document_id)
+            .where(*documents, GoldSpan.rejected.is_(False),
+                   GoldSpan.document_id.in_(adjudicated), *where(GoldSpan)))
+    submitted = (
+        select(*columns(Span)).join(Document, Document.id == Span.document_id)
+        .join(Assignment, and_(Assignment.document_id == Span.document_id,
+                               Assignment.annotator_id == Span.annotator_id))
+        .where(*documents, Assignment.status == "submitted",
+               Span.document_id.not_in(adjudicated), *where(Span)))
+    return [(GoldSpan, gold), (Span, submitted)]
+
+
+def layer_counts(project: Project, group, scope: Scope = ALL, where=lambda m: ()
+                 ) -> Counter:
+    """Counts of the counted layer grouped by `group(model)` columns, gold and submitted
+    added together."""
+    counts: Counter = Counter()
+    for model, query in layer_queries(project, lambda m: (*group(m), func.count()), scope,
+                                      where):
+        for *key, number in db.session.execute(query.group_by(*group(model))):
+            counts[tuple(key)] += number
+    return counts
+
+
+@dataclass
+class Sources:
+    """How many documents the figures come from, and from which layer."""
+
+    adjudicated: int
+    submitted_only: int
+
+
+def sources_of(project: Project, scope: Scope = ALL) -> Sources:
+    documents = _document_filter(project, scope)
+    adjudicated = db.session.scalar(select(func.count()).select_from(Document).where(
+        *documents, Document.id.in_(_adjudicated(project)))) or 0
+    submitted = db.session.scalar(
+        select(func.count(func.distinct(Assignment.document_id))).join(Document)
+        .where(*documents, Assignment.status == "submitted",
+               Document.id.not_in(_adjudicated(project)))) or 0
+    return Sources(adjudicated, submitted)
+
+
+@dataclass
+class Matrix:
+    dimension: str
+    rows: list[tuple[str, dict[str, int], int]]  # label, counts by evidence key, total
+    evidence: list[tuple[str, str]]  # (key, name) columns
+    column_totals: dict[str, int]
+    total: int
+    sources: Sources
+    scope: Scope = field(default_factory=Scope)
+
+
+def project_matrix(project: Project, dimension: str = "claimant", scope: Scope = ALL
+                   ) -> Matrix:
+    """Claimant (or affiliation root, or source type) x evidence type, with totals."""
+    if dimension not in DIMENSIONS:
+        raise ServiceError(f"unknown rows {dimension!r}: use claimant, root or source_type",
+                           "rows")
+    counts = layer_counts(project, lambda m: (m.claimant_id, m.evidence_type), scope)
+    labels = _row_labels(project, dimension, {key[0] for key in counts})
+    table: dict[str, Counter] = defaultdict(Counter)
+    for (claimant_id, evidence), number in counts.items():
+        table[labels[claimant_id]][evidence] += number
+    scheme = project_scheme(project)
+    evidence = [(e.key, e.name) for e in scheme.evidence_types]
+    rows = sorted(((label, dict(row), sum(row.values())) for label, row in table.items()),
+                  key=lambda row: (-row[2], row[0].casefold()))
+    column_totals = Counter()
+    for _label, row, _total in rows:
+        column_totals.update(row)
+    return Matrix(dimension, rows, evidence, dict(column_totals), sum(column_totals.values()),
+                  sources_of(project, scope), scope)
+
+
+def _row_labels(project: Project, dimension: str, claimant_ids: set[int]) -> dict[int, str]:
+    rows = db.session.execute(select(Claimant.id, Claimant.name, Claimant.affiliation_id,
+                                     Claimant.source_type)
+                              .where(Claimant.project_id == project.id)).all()
+    by_id = {row[0]: row for row in rows}
+    if dimension == "claimant":
+        return {cid: by_id[cid][1] for cid in claimant_ids}
+    if dimension == "source_type":
+        names = {s.key: s.name for s in project_scheme(project).source_types}
+        return {cid: names.get(by_id[cid][3], "Source type not set") for cid in claimant_ids}
+    return {cid: by_id[root_of(cid, by_id)][1] for cid in claimant_ids}
+
+
+def root_of(claimant_id: int, by_id: dict) -> int:
+    """The top of a claimant's affiliation chain (a claimant with none is its own root)."""
+    seen = {claimant_id}
+    while by_id[claimant_id][2] is not None and by_id[claimant_id][2] not in seen:
+        claimant_id = by_id[claimant_id][2]
+        seen.add(claimant_id)
+    return claimant_id
+
+
+def affiliation_roots(project: Project) -> dict[int, int]:
+    """claimant id -> id of its affiliation root, for every claimant of the project."""
+    rows = db.session.execute(select(Claimant.id, Claimant.name, Claimant.affiliation_id)
+                              .where(Claimant.project_id == project.id)).all()
+    by_id = {row[0]: row for row in rows}
+    return {claimant_id: root_of(claimant_id, by_id) for claimant_id in by_id}
