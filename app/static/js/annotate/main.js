@@ -74,7 +74,29 @@ function start() {
   });
   wireDialogs(workspace);
   wireSessionBanner(byId("session-banner"));
+  guardUnsavedInput(workspace.panel);
   workspace.load();
+}
+
+// Leaving the page with unsaved input in the panel asks first: links on the page with an
+// in-app prompt, everything else (reload, closing the tab, typing an address) with the
+// browser's own beforeunload prompt.
+const UNSAVED_PROMPT = "The span panel holds input that is not saved. Leave the page and lose it?";
+
+function guardUnsavedInput(panel) {
+  let confirmedLeaving = false;
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    if (!link || link.target || link.getAttribute("href").startsWith("#")) return;
+    if (!panel.hasUnsavedInput()) return;
+    if (window.confirm(UNSAVED_PROMPT)) confirmedLeaving = true;
+    else event.preventDefault();
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (confirmedLeaving || !panel.hasUnsavedInput()) return;
+    event.preventDefault();
+    event.returnValue = ""; // older Chromium needs it set to show the prompt
+  });
 }
 
 // A lost session is said in one place that does not fade, whichever call found it out.

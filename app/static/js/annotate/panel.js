@@ -148,6 +148,18 @@ export class SpanPanel {
     (radios.find((radio) => radio.checked) || radios[0]).focus();
   }
 
+  // True when closing the panel would lose something typed or chosen: for a new span any
+  // evidence type, claimant or note; for an existing span any change from what is saved.
+  hasUnsavedInput() {
+    if (!this.isOpen) return false;
+    const claimant = this.claimants.input.value.trim();
+    const note = this.note.value.trim();
+    if (this.span === null) return Boolean(this.evidence() || claimant || note);
+    return this.evidence() !== this.span.evidence_type
+      || claimant !== (this.span.claimant ? this.span.claimant.name : "")
+      || note !== (this.span.note || "").trim();
+  }
+
   snapshot() {
     return {
       claimant: this.claimants.snapshot(), evidence: this.evidence(), note: this.note.value,

@@ -37,6 +37,7 @@ export class SpanList {
     this.list.replaceChildren(...items);
     const filtered = shown.length !== spans.length ? ` (${shown.length} shown)` : "";
     this.count.textContent = `${spans.length}${filtered}`;
+    this.empty.textContent = this.empty.dataset.emptyText; // "Loading spans…" until now
     this.empty.hidden = spans.length !== 0;
   }
 
