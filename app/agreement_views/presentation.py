@@ -76,10 +76,14 @@ def headlines(report: dict, interpret: Callable[[float | None], str | None]) -> 
         text = "no reliability threshold" if value is not None else NOT_ENOUGH_DATA
         return Headline(anchor, label, figure(value), "", None, text, "")
 
+    same_organisation = report.get("claimant_same_organisation")
     return [
         alpha("evidence-alpha", "Evidence type α", evidence.get("alpha"),
               evidence.get("alpha_ci")),
         alpha("claimant-alpha", "Claimant α", claimant.get("alpha"), claimant.get("alpha_ci")),
+        *([alpha("claimant-alpha", "Claimant α (same organisation)",
+                 same_organisation.get("alpha"), same_organisation.get("alpha_ci"))]
+          if same_organisation else []),
         alpha("unitizing-alpha", "Unitizing α_U", spans.get("unitizing_alpha")),
         rate("span-f1", "Span F1 (overlap)", spans.get("f1_overlap")),
         rate("span-f1", "Span F1 (exact)", spans.get("f1_exact")),

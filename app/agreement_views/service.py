@@ -19,6 +19,7 @@ change and all agree, since every one of them reads the key from the shared data
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from app.claimants.profiles import affiliation_roots
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import Assignment, Document, Project, ProjectMember, Span, User
@@ -44,6 +46,9 @@ class AgreementOptions:
     annotators: tuple[str, ...] | None = None  # None: everyone whose work counts
     documents: tuple[int, ...] | None = None  # None: every document of the project
     include_unsubmitted: bool = False
+    # Claimants agree when they share an affiliation root (app.claimants.profiles); set by
+    # agreement_report for the second claimant figure when the project asks for it.
+    claimants_by_root: bool = False
 
 
 def options_from_args(args: Mapping) -> AgreementOptions:
@@ -150,8 +155,10 @@ def load_documents(project: Project, options: AgreementOptions) -> list:
     if options.documents:
         query = query.where(Document.id.in_(options.documents))
     grouped: dict[int, dict] = {}
+    roots = affiliation_roots(project) if options.claimants_by_root else {}
     for doc_id, title, length, username, span_id, start, end, evidence, claimant in (
             db.session.execute(query)):
+        claimant = roots.get(claimant, claimant)
         document = grouped.setdefault(doc_id, {"title": title, "length": length,
                                                "annotators": [], "spans": []})
         if username not in document["annotators"]:
@@ -185,7 +192,12 @@ def agreement_report(project: Project, options: AgreementOptions | None = None) 
             bootstrap_draws=current_app.config.get("AGREEMENT_BOOTSTRAP_DRAWS",
                                                    DEFAULT_BOOTSTRAP_DRAWS))
         cache.put(key, report)
-    return copy.deepcopy(report)
+    report = copy.deepcopy(report)
+    if project.claimants_agree_by_root and not options.claimants_by_root:
+        # Both claimant figures: as annotated, and with "same organisation" counted as agreeing.
+        by_root = agreement_report(project, dataclasses.replace(options, claimants_by_root=True))
+        report["claimant_same_organisation"] = by_root.get("claimant")
+    return report
 
 
 def assignment_fingerprint(project: Project) -> tuple:
