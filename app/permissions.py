@@ -233,6 +233,18 @@ def may_see_claimant(user: User, claimant: Claimant) -> bool:
             or sees_all_claimants(user, claimant.project_id))
 
 
+def require_registry_claimant(user: User, claimant_id: int) -> Claimant:
+    """A claimant a reviewer or manager of its project may change. Annotators get 404 for a
+    claimant they may not see (as for an id that does not exist), 403 for one they may."""
+    claimant = db.session.get(Claimant, claimant_id)
+    role = role_in(user, claimant.project_id) if claimant is not None else None
+    if claimant is None or role is None or not may_see_claimant(user, claimant):
+        raise Denied(404, "claimant not found")
+    if ROLE_RANK[role] < ROLE_RANK["reviewer"]:
+        raise Denied(403, "changing the registry needs the reviewer role")
+    return claimant
+
+
 def project_role_required(minimum: str):
     """Route decorator for HTML views with a `project_id` argument."""
 
