@@ -27,6 +27,7 @@ class ExportFormat:
     extension: str
     media_type: str
     write: Writer
+    writes_times: bool = False  # whether it writes when each span last changed
 
 
 def _jsonl(documents: Iterable[ImportedDocument], context: ExportContext) -> Iterator[str]:
@@ -38,13 +39,13 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         ExportFormat("jsonl", "JSONL: Credence interchange (documents, spans, gold, registry)",
                      "jsonl", "application/x-ndjson; charset=utf-8", _jsonl),
         ExportFormat("csv", "CSV: one span per row", "csv", "text/csv; charset=utf-8",
-                     write_csv_spans),
+                     write_csv_spans, writes_times=True),
         ExportFormat("json", "JSON: project, scheme, registry, documents, gold, agreement",
                      "json", "application/json; charset=utf-8", write_json_export),
         ExportFormat("brat", "brat standoff (.zip of .txt + .ann per annotator and gold)",
                      "zip", "application/zip", write_brat),
         ExportFormat("w3c", "W3C Web Annotation (JSON-LD AnnotationCollection)", "jsonld",
-                     "application/ld+json; charset=utf-8", write_w3c),
+                     "application/ld+json; charset=utf-8", write_w3c, writes_times=True),
         ExportFormat("xmi", "UIMA CAS XMI for INCEpTION (.zip with its type system)", "zip",
                      "application/zip", write_xmi),
         ExportFormat("labelstudio", "Label Studio tasks (JSON)", "json",

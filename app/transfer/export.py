@@ -87,7 +87,7 @@ def export_project(project: Project, options: ExportOptions, *, owner_id: int | 
     spec = EXPORT_FORMATS[options.format]
     selection = ExportSelection(project_id=project.id, layer=options.layer,
                                 scope=options.scope, external_ids=options.documents,
-                                owner_id=owner_id)
+                                owner_id=owner_id, with_times=spec.writes_times)
     if options.documents:
         _check_document_ids(selection)
     context = ExportContext(project=project.name, layer=options.layer,

@@ -1,0 +1,182 @@
+"""Benchmark: exporting a large synthetic project as jsonl and csv, on SQLite and PostgreSQL.
+
+The project (DOCUMENTS documents x 3 annotators x SPANS_PER_ANNOTATOR spans, every
+assignment submitted, one gold span per 4 annotator spans) is written with bulk INSERTs. Each
+export runs in a fresh child process, as `flask export` would (`app.transfer.export`, the
+file written to /dev/null), so its peak RSS (getrusage of the child) is the export's alone.
+The floor is the bare loop in the same kind of child: read the document and span rows with
+one query each and write JSON lines, nothing else. Set BENCH_EXPORT_SPANS (default 120,000)
+to export more; the issue's target is measured at 1,000,000.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+from bench.bench_annotate import drop_postgres_database, postgres_database
+
+ANNOTATORS = ("ann_one", "ann_two", "ann_three")
+SPANS_PER_ANNOTATOR = 40
+SPANS = int(os.environ.get("BENCH_EXPORT_SPANS", "120000"))
+DOCUMENTS = max(1, SPANS // (len(ANNOTATORS) * SPANS_PER_ANNOTATOR))
+TARGET_SPANS_PER_SECOND = 100_000
+TARGET_RSS_MB = 200
+WORDS = ("the ministry said officials reported witnesses described flooding near the dam "
+         "café naïve صنعاء 🌊 according to a statement").split()
+
+
+def seed(database_url: str) -> None:
+    """The synthetic project, inserted in batches through SQLAlchemy Core."""
+    from app import create_app
+    from app.extensions import db
+    from app.models import Assignment, Claimant, Document, GoldSpan, Span, User
+    from app.projects.service import create_project, set_member
+    from app.text import text_sha256
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
+    rng = random.Random(17)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        project = create_project("Export bench")
+        users = [User(username=name, display_name=name) for name in ANNOTATORS]
+        db.session.add_all(users)
+        db.session.flush()
+        for user in users:
+            set_member(project, user, "annotator")
+        claimants = [Claimant(project=project, name=f"Claimant {i}", type="government")
+                     for i in range(50)]
+        db.session.add_all(claimants)
+        db.session.commit()
+        text = " ".join(rng.choice(WORDS) for _ in range(600))
+        starts = [i for i, c in enumerate(text) if c == " "][: SPANS_PER_ANNOTATOR * 2: 2]
+        for first in range(0, DOCUMENTS, 200):
+            ids = range(first + 1, min(first + 200, DOCUMENTS) + 1)
+            db.session.execute(Document.__table__.insert(), [
+                {"id": i, "project_id": project.id, "external_id": f"doc-{i}",
+                 "title": f"Document {i}", "url": "", "text": text,
+                 "sha256": text_sha256(text), "meta": {}} for i in ids])
+            db.session.execute(Assignment.__table__.insert(), [
+                {"document_id": i, "annotator_id": u.id, "status": "submitted"}
+                for i in ids for u in users])
+            spans = [{"document_id": i, "annotator_id": u.id, "start": s + 1, "end": s + 12,
+                      "text": text[s + 1:s + 12], "claimant_id": rng.choice(claimants).id,
+                      "evidence_type": "statistics", "note": "", "version": 1}
+                     for i in ids for u in users for s in starts]
+            db.session.execute(Span.__table__.insert(), spans)
+            db.session.execute(GoldSpan.__table__.insert(), [
+                {k: v for k, v in row.items() if k != "annotator_id"} | {
+                    "provenance": "majority", "rejected": False} for row in spans[::4]])
+            db.session.commit()
+        db.engine.dispose()
+
+
+CHILD = textwrap.dedent("""
+    import json, os, resource, sys, time
+    sys.path.insert(0, os.getcwd())
+    from app import create_app
+    from app.extensions import db
+    url, kind, fmt = sys.argv[1], sys.argv[2], sys.argv[3]
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    with app.app_context(), open(os.devnull, "wb") as out:
+        started = time.perf_counter()
+        if kind == "credence":
+            from app.models import Project
+            from app.transfer.export import export_project, options_from_args
+            project = db.session.query(Project).one()
+            exported = export_project(project, options_from_args(
+                {"format": fmt, "layer": "annotators", "scope": "submitted"}))
+            for chunk in exported.chunks:
+                out.write(chunk)
+        else:  # the floor: read the rows, write JSON lines
+            connection = db.session.connection().execution_options(yield_per=2000)
+            documents = connection.exec_driver_sql(
+                "SELECT id, external_id, title, text FROM documents ORDER BY id")
+            spans = connection.exec_driver_sql(
+                'SELECT s.document_id, u.username, s.start, s."end", s.text, c.name, '
+                "s.evidence_type FROM spans s JOIN users u ON u.id = s.annotator_id "
+                "JOIN claimants c ON c.id = s.claimant_id ORDER BY s.document_id, s.start")
+            pending = next(spans, None)
+            for row in documents:
+                items = []
+                while pending is not None and pending[0] == row[0]:
+                    items.append({"annotator": pending[1], "start": pending[2],
+                                  "end": pending[3], "text": pending[4],
+                                  "claimant": pending[5], "evidence_type": pending[6]})
+                    pending = next(spans, None)
+                out.write((json.dumps({"id": row[1], "title": row[2], "text": row[3],
+                                       "annotations": items}, ensure_ascii=False)
+                           + "\\n").encode())
+        seconds = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rss_mb": rss}))
+""")
+
+
+def export_in_child(database_url: str, kind: str, fmt: str) -> dict:
+    result = subprocess.run([sys.executable, "-c", CHILD, database_url, kind, fmt],
+                            capture_output=True, text=True, check=True,
+                            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def measure(database_url: str) -> list[str]:
+    started = time.perf_counter()
+    seed(database_url)
+    seeded = time.perf_counter() - started
+    spans = DOCUMENTS * len(ANNOTATORS) * SPANS_PER_ANNOTATOR
+    rows = []
+    floor = export_in_child(database_url, "floor", "jsonl")
+    for fmt in ("jsonl", "csv"):
+        figures = export_in_child(database_url, "credence", fmt)
+        rate = spans / figures["seconds"]
+        met = rate >= TARGET_SPANS_PER_SECOND and figures["rss_mb"] < TARGET_RSS_MB
+        rows.append(f"| {fmt} | {spans:,} | {figures['seconds']:.2f} | {rate:,.0f} | "
+                    f"{figures['rss_mb']:.0f} | {figures['seconds'] / floor['seconds']:.2f}x | "
+                    f"{'yes' if met else 'no'} |")
+    rows.append(f"| floor (bare loop, JSON lines) | {spans:,} | {floor['seconds']:.2f} | "
+                f"{spans / floor['seconds']:,.0f} | {floor['rss_mb']:.0f} | 1.00x | |")
+    rows.append(f"| (seeding the project) | | {seeded:.1f} | | | | |")
+    return rows
+
+
+def run() -> str:
+    sections = []
+    with tempfile.TemporaryDirectory() as folder:
+        sections.append(("SQLite", measure(f"sqlite:///{folder}/export.db")))
+    name = postgres_database()
+    if name is not None:
+        try:
+            sections.append(("PostgreSQL", measure(
+                f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")))
+        finally:
+            drop_postgres_database(name)
+    lines = [
+        "## Export",
+        "",
+        f"{DOCUMENTS:,} documents x {len(ANNOTATORS)} annotators x {SPANS_PER_ANNOTATOR} "
+        "spans, all submitted; layer `annotators`, scope `submitted`, written to /dev/null by "
+        "a fresh process each (`app.transfer.export.export_project`, what `flask export` "
+        "runs). Peak RSS is that process's maximum resident set (it includes Python, Flask "
+        f"and SQLAlchemy, about 60-70 MB before any row). Targets: at least "
+        f"{TARGET_SPANS_PER_SECOND:,} spans/s and under {TARGET_RSS_MB} MB; the ratio is to "
+        "the floor, a bare loop reading the same rows and writing JSON lines (goal at most 2x).",
+    ]
+    for backend, rows in sections:
+        lines += ["", f"**{backend}**", "",
+                  "| format | spans | seconds | spans/s | peak RSS MB | vs floor | target met |",
+                  "|---|---:|---:|---:|---:|---:|---|", *rows]
+    if name is None:
+        lines += ["", "PostgreSQL: no server answered on 127.0.0.1:5432."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(run())
