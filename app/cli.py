@@ -148,7 +148,8 @@ def add_member(project_name: str, username: str, role: str) -> None:
 @click.option("--create-users", is_flag=True,
               help="Create annotators named in the file (no usable password).")
 def import_command(project_name: str, file: str, assign: int | None, create_users: bool) -> None:
-    """Import articles from .jsonl, .csv or .txt; nothing is imported if anything is wrong."""
+    """Import .jsonl (Credence or doccano), .json (Credence or Label Studio), .zip (brat or
+    INCEpTION XMI), .csv or .txt (docs/formats.md); nothing is imported if anything is wrong."""
     from app.formats import ImportRefused
     from app.projects.importer import import_file
 

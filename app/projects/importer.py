@@ -18,6 +18,7 @@ from app.extensions import db
 from app.formats import (
     FormatError,
     ImportedAnnotation,
+    ImportedBatch,
     ImportRefused,
     RegistryClaimant,
     read_batch,
@@ -50,16 +51,25 @@ class ImportSummary:
     document_ids: list[int] = field(default_factory=list)
 
 
-def import_file(project: Project, filename: str, data: bytes, *, assign: int | None = None,
-                create_users: bool = False) -> ImportSummary:
+def check_import(project: Project, filename: str, data: bytes, *, create_users: bool = False
+                 ) -> tuple[ImportedBatch, ClaimantResolver, ImportSummary]:
+    """Read the file and check it against the project; ImportRefused lists every problem.
+    Writes nothing: the upload page's preview calls this alone."""
     scheme = project_scheme(project)
     batch = read_batch(filename, data, scheme)
-    documents = batch.documents
     summary = ImportSummary()
-    claimants = ClaimantResolver(project, summary, documents, scheme.claimant_type_keys,
+    claimants = ClaimantResolver(project, summary, batch.documents, scheme.claimant_type_keys,
                                  batch.claimants)
-    _check_against_database(project, filename, documents, create_users, claimants,
+    _check_against_database(project, filename, batch.documents, create_users, claimants,
                             registry_problems(batch.claimants, claimants.registry, filename))
+    return batch, claimants, summary
+
+
+def import_file(project: Project, filename: str, data: bytes, *, assign: int | None = None,
+                create_users: bool = False) -> ImportSummary:
+    batch, claimants, summary = check_import(project, filename, data,
+                                             create_users=create_users)
+    documents = batch.documents
     if batch.claimants:
         summary.claimants_created += apply_registry(project, batch.claimants,
                                                     claimants.registry)

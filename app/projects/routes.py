@@ -74,6 +74,7 @@ PROJECT_LINKS = (
     ("sources.matrix", "Sources", "reviewer"),
     ("projects.progress", "Progress", "manager"),
     ("transfer.downloads", "Downloads", "annotator"),
+    ("transfer.import_page", "Import annotations", "manager"),
     ("projects.members", "Members", "manager"),
     ("projects.upload", "Upload articles", "manager"),
     ("projects.edit_project", "Settings", "manager"),

@@ -1,7 +1,16 @@
-"""The download form: a GET form (it changes nothing), so no CSRF token."""
+"""The download form (a GET form: it changes nothing, so no CSRF token) and the import forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.formats.writers import EXPORT_FORMATS
 
@@ -32,3 +41,16 @@ class DownloadForm(FlaskForm):
     def limit_to_own_work(self) -> None:
         self.layer.choices = OWN_LAYER_CHOICES
         self.layer.data = "annotators"
+
+
+class ImportForm(FlaskForm):
+    file = FileField("File", validators=[FileRequired()])
+    create_users = BooleanField("Create the annotators the file names (they get no password)")
+    assign = IntegerField("Assign each new document to this many annotators (optional)",
+                          validators=[Optional(), NumberRange(1, 50)])
+
+
+class ConfirmImportForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    create_users = HiddenField()
+    assign = HiddenField()
