@@ -12,14 +12,25 @@ BASE_DIR = pathlib.Path(__file__).resolve().parent
 INSTANCE_DIR = pathlib.Path(os.environ.get("CREDENCE_INSTANCE", BASE_DIR / "instance"))
 
 
+def private_instance_dir() -> pathlib.Path:
+    """instance/, made 0700: it holds the secret key and the SQLite database, which nobody
+    but the account running the app may read (a directory made earlier at 0755 is fixed)."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if INSTANCE_DIR.stat().st_uid == os.getuid() and INSTANCE_DIR.stat().st_mode & 0o077:
+        INSTANCE_DIR.chmod(0o700)
+    return INSTANCE_DIR
+
+
 def _secret_key() -> str:
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = INSTANCE_DIR / "secret_key"
+    key_file = private_instance_dir() / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
+        # Created 0600 at once: writing first and narrowing after would leave a moment in
+        # which another account could read the key.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
     return key_file.read_text().strip()
 
 
@@ -32,13 +43,14 @@ def _database_url() -> str:
         elif url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         return url
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{INSTANCE_DIR / 'credence.db'}"
+    return f"sqlite:///{private_instance_dir() / 'credence.db'}"
 
 
 class Config:
     SQLALCHEMY_DATABASE_URI = None  # filled lazily in create_app so imports never touch disk
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error's text never carries the values sent (article text,
+    # notes) into logs or tracebacks (app/error_log.py).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

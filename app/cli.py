@@ -17,6 +17,7 @@ from app.models.users import username_problem
 from app.projects.service import change_member_role, create_project
 from app.scheme import Scheme, SchemeError
 from app.strict_json import JsonRefused, parse_json
+from app.text import terminal_safe
 
 users_cli = AppGroup("users", help="Create users and API tokens.")
 projects_cli = AppGroup("projects", help="Create projects and manage their members.")
@@ -24,7 +25,12 @@ projects_cli = AppGroup("projects", help="Create projects and manage their membe
 
 def fail(message: str) -> None:
     db.session.rollback()
-    raise click.ClickException(message)
+    raise click.ClickException(terminal_safe(message))  # messages quote names and titles
+
+
+def echo(message: str) -> None:
+    """click.echo for text holding names, titles or file contents: no escape sequences."""
+    click.echo(terminal_safe(message))
 
 
 def find_user(username: str) -> User:
@@ -120,7 +126,7 @@ def create_project_command(name: str, scheme_file: str | None, description: str,
     except ServiceError as error:
         fail(error.message)
     db.session.commit()
-    click.echo(f"created project {project.name} (id {project.id})")
+    echo(f"created project {project.name} (id {project.id})")
 
 
 @projects_cli.command("add-member")
@@ -137,7 +143,7 @@ def add_member(project_name: str, username: str, role: str) -> None:
     except ServiceError as error:
         fail(error.message)
     db.session.commit()
-    click.echo(f"{username} is now {role} in {project.name}")
+    echo(f"{username} is now {role} in {project.name}")
 
 
 @click.command("import")
@@ -168,10 +174,10 @@ def import_command(project_name: str, file: str, assign: int | None, create_user
     except ServiceError as error:
         fail(f"nothing imported: {error.message}")
     db.session.commit()
-    click.echo(f"imported {summary.documents} documents, {summary.spans} spans, "
+    echo(f"imported {summary.documents} documents, {summary.spans} spans, "
                f"{summary.gold_spans} gold spans into {project.name}")
     if summary.users_created:
-        click.echo("created users (no password yet; set one with `flask users set-password "
+        echo("created users (no password yet; set one with `flask users set-password "
                    "NAME`): " + ", ".join(summary.users_created))
     if summary.claimants_created:
         click.echo(f"added {len(summary.claimants_created)} claimants to the registry")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, jsonify, make_response, render_template, request
+from flask import Flask, abort, g, jsonify, make_response, render_template, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
+
+from app.error_log import constraint_of, escape_controls, log_text
 
 # Ids are 32-bit INTEGER columns: a larger id in a URL is simply not found, rather than
 # reaching the database driver, which raises on it (an overflow, so a 500).
@@ -102,14 +104,17 @@ def init_errors(app: Flask) -> None:
         from app.extensions import db
 
         db.session.rollback()
-        app.logger.info("integrity conflict: %s", error.orig)
+        app.logger.info("integrity conflict on %s (request %s)", constraint_of(error),
+                        g.get("request_id"))
         return error_response(409, "This conflicts with a change made at the same time; "
                                    "nothing was saved. Reload the page and try again.")
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        app.logger.exception("unhandled error")
+        app.logger.error("unhandled error (request %s, %s %s)\n%s", g.get("request_id"),
+                         request.method, escape_controls(request.path), log_text(error))
         from app.extensions import db
 
         db.session.rollback()
-        return error_response(500, "An unexpected error occurred; it has been logged.")
+        reference = f" (reference {g.request_id})" if g.get("request_id") else ""
+        return error_response(500, f"An unexpected error occurred; it has been logged{reference}.")

@@ -46,8 +46,20 @@ def enable_sqlite_foreign_keys(engine) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        _make_private(engine.url.database)  # before WAL: its files copy the database's mode
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def _make_private(path: str | None) -> None:
+    """The SQLite file holds every article and annotation: 0600, only its owner reads it.
+    SQLite creates its -wal and -shm files with the database file's permissions."""
+    import os
+
+    if not path or path == ":memory:" or path.startswith("file:") or not os.path.exists(path):
+        return
+    if os.stat(path).st_mode & 0o077 and os.stat(path).st_uid == os.getuid():
+        os.chmod(path, 0o600)

@@ -1,4 +1,7 @@
-"""Request-wide security: CSRF for cookie sessions, security headers."""
+"""Request-wide security: CSRF for cookie sessions, security headers, request ids."""
+
+import re
+import secrets
 
 from flask import Flask, g, request
 from flask_login import current_user
@@ -6,6 +9,8 @@ from flask_wtf.csrf import CSRFError
 
 from app.extensions import csrf
 from app.text import is_storable_text
+
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def _uses_bearer_token() -> bool:
@@ -63,8 +68,21 @@ def init_app(app: Flask) -> None:
         csrf.protect()
         return None
 
+    @app.before_request
+    def assign_request_id():
+        # One id per request, in the error log and on the error page, so a person's report
+        # ("reference 3f2a…") finds the log line. A proxy's X-Request-Id is kept if sane.
+        offered = request.headers.get("X-Request-Id", "")
+        g.request_id = offered if _SANE_REQUEST_ID.fullmatch(offered) else secrets.token_hex(8)
+
     @app.after_request
     def security_headers(response):
+        if request.endpoint != "static":
+            # Pages and API answers hold unpublished research data: no browser or proxy keeps
+            # a copy (a shared computer's back button, a caching proxy). Static files may.
+            response.headers.setdefault("Cache-Control", "no-store")
+        if g.get("request_id"):
+            response.headers.setdefault("X-Request-Id", g.request_id)
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

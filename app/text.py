@@ -32,6 +32,27 @@ def is_storable_text(value: str) -> bool:
     return True
 
 
+def terminal_safe(text: str, keep: str = "\n") -> str:
+    """`text` with every character a terminal would act on written as a visible escape.
+
+    A title or name can hold ESC sequences (clear the screen, rewrite the line, set the
+    window title), C1 controls such as U+009B (CSI), or bidirectional overrides such as
+    U+202E that reorder what is shown. They become `\\u001b`-style escapes (valid inside
+    JSON strings too); the characters in `keep` (the output's own line breaks) stay.
+    """
+    return "".join(
+        char if char.isprintable() or char == " " or char in keep else _escape(char)
+        for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)  # a UTF-16 surrogate pair, as JSON writes it
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+
 def normalise_text(text: str) -> str:
     """Return `text` in the one form Credence stores: Unicode NFC with `\\r\\n` line ends as `\\n`.
 

@@ -14,6 +14,7 @@ from app.agreement_views import presentation
 from app.agreement_views.service import agreement_report, options_from_args
 from app.cli import fail, find_project
 from app.errors import ServiceError
+from app.text import terminal_safe
 
 WORST_DOCUMENTS = 10
 
@@ -36,9 +37,12 @@ def agreement_command(project_name: str, as_json: bool, mode: str, annotators: s
     except ServiceError as error:
         fail(f"{error.field}: {error.message}" if error.field else error.message)
     if as_json:
-        click.echo(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False))
+        click.echo(terminal_safe(json.dumps(report, indent=2, sort_keys=True,
+                                            ensure_ascii=False)))
         return
-    click.echo(text_report(project.name, report, presentation.evidence_names(project)))
+    # Titles and names are whatever a manager uploaded: no escape sequence reaches the terminal.
+    click.echo(terminal_safe(text_report(project.name, report,
+                                         presentation.evidence_names(project))))
 
 
 def text_report(project_name: str, report: dict, evidence_names: dict[str, str]) -> str:

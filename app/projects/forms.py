@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.markdown import MAX_GUIDELINES_LENGTH
 from app.models import ROLES
 
 ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
@@ -20,7 +21,8 @@ ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in ROLES]
 class ProjectForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description", validators=[Length(max=5000)])
-    guidelines = TextAreaField("Guidelines (Markdown)", validators=[Length(max=200_000)])
+    guidelines = TextAreaField("Guidelines (Markdown)",
+                               validators=[Length(max=MAX_GUIDELINES_LENGTH)])
     annotators_per_document = IntegerField(
         "Annotators per document", default=2, validators=[DataRequired(), NumberRange(1, 50)])
     snap_to_words = BooleanField("Snap selections to whole words", default=True)

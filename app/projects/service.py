@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.errors import ServiceError
 from app.extensions import db
+from app.markdown import guidelines_problem
 from app.models import (
     ROLES,
     ROLES_IN_WORDS,
@@ -39,6 +40,8 @@ def create_project(name: str, *, description: str = "", guidelines: str = "",
     if annotators_per_document < 1:
         raise ServiceError("annotators per document must be at least 1",
                            "annotators_per_document")
+    if guidelines_problem(guidelines):
+        raise ServiceError(guidelines_problem(guidelines), "guidelines")
     project = Project(
         name=name, description=description, guidelines=guidelines,
         scheme=(scheme or default_scheme()).to_dict(),
@@ -276,6 +279,8 @@ def update_project(project: Project, *, name: str, description: str, guidelines:
     if annotators_per_document < 1:
         raise ServiceError("annotators per document must be at least 1",
                            "annotators_per_document")
+    if guidelines_problem(guidelines):
+        raise ServiceError(guidelines_problem(guidelines), "guidelines")
     check_scheme_keeps_used_keys(project, scheme)
     project.name = name
     project.description = description
