@@ -7,6 +7,7 @@ returns an iterator of chunks (str or bytes), so an export streams however large
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from app.formats.agreement_files import write_agreement_csv, write_agreement_json
 from app.formats.brat import write_brat
 from app.formats.common import ExportContext, ImportedDocument
 from app.formats.conll import write_conll
@@ -28,6 +29,7 @@ class ExportFormat:
     media_type: str
     write: Writer
     writes_times: bool = False  # whether it writes when each span last changed
+    agreement: bool = False  # the agreement report, not the documents
 
 
 def _jsonl(documents: Iterable[ImportedDocument], context: ExportContext) -> Iterator[str]:
@@ -52,5 +54,9 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
                      "application/json; charset=utf-8", write_labelstudio),
         ExportFormat("conll", "CoNLL BIO tags of the evidence type (per annotator and gold)",
                      "conll", "text/plain; charset=utf-8", write_conll),
+        ExportFormat("agreement-json", "Agreement report (JSON)", "json",
+                     "application/json; charset=utf-8", write_agreement_json, agreement=True),
+        ExportFormat("agreement-csv", "Agreement report (CSV, one figure per row)", "csv",
+                     "text/csv; charset=utf-8", write_agreement_csv, agreement=True),
     )
 }

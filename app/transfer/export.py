@@ -94,7 +94,12 @@ def export_project(project: Project, options: ExportOptions, *, owner_id: int | 
                             scheme=project_scheme(project), excel=options.excel,
                             exported_at=dt.datetime.now(dt.UTC))
     total = count_documents(selection)
-    if options.format == "json" and owner_id is None:
+    if spec.agreement:
+        if owner_id is not None:  # agreement compares annotators: reviewers and managers only
+            raise ServiceError("the agreement report needs the reviewer role", "format", 403)
+        context.extra["agreement"] = full_agreement_report(project)
+        total = 0
+    elif options.format == "json" and owner_id is None:
         context.extra["agreement"] = agreement_summary(project)
 
     def chunks() -> Iterator[bytes]:
@@ -105,8 +110,21 @@ def export_project(project: Project, options: ExportOptions, *, owner_id: int | 
             documents = _counting(documents, on_document)
         yield from _in_pieces(spec.write(documents, context))
 
-    return ExportFile(filename=export_filename(project, options), media_type=spec.media_type,
-                      documents=total, chunks=chunks())
+    filename = export_filename(project, options)
+    if spec.agreement:
+        filename = filename.replace(f"_{options.layer}_", "_agreement_")
+    return ExportFile(filename=filename, media_type=spec.media_type,
+                      documents=total, chunks=chunks() if not spec.agreement else
+                      _in_pieces(spec.write((), context)))
+
+
+def full_agreement_report(project: Project) -> dict | None:
+    from app.agreement_views.service import agreement_report
+
+    try:
+        return agreement_report(project)
+    except ServiceError:
+        return None
 
 
 def agreement_summary(project: Project) -> dict | None:

@@ -13,7 +13,8 @@ from tests.browser.helpers import unique
 
 TEXT = ("🇺🇦 The ministry said 😀 12 people died. قال المتحدث إن السد انهار. "
         "The q\u0323uarry owner denied it.")
-FORMATS = ("jsonl", "csv", "json", "brat", "w3c", "xmi", "labelstudio", "conll")
+FORMATS = ("jsonl", "csv", "json", "brat", "w3c", "xmi", "labelstudio", "conll",
+           "agreement-json", "agreement-csv")
 
 
 @pytest.fixture
@@ -39,6 +40,10 @@ def check_opens(fmt: str, data: bytes) -> None:
                    for name in archive.namelist())
     elif fmt in ("json", "w3c", "labelstudio"):
         assert json.loads(data)
+    elif fmt == "agreement-json":
+        json.loads(data)  # null when nothing is submitted yet
+    elif fmt == "agreement-csv":
+        assert data.decode().startswith("measure,value")
     elif fmt == "jsonl":
         lines = [json.loads(line) for line in data.decode().splitlines()]
         assert any(line.get("title") for line in lines)

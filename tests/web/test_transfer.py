@@ -162,3 +162,18 @@ def test_download_page_offers_annotators_only_their_own_work(client, auth, newsr
     auth.login("boss")
     page = client.get(f"/projects/{newsroom.id}/downloads").get_data(as_text=True)
     assert "Gold (adjudicated) layer" in page and 'href="/projects/' in page
+
+
+def test_agreement_report_downloads_as_json_and_csv_for_reviewers_only(client, auth, newsroom):
+    response = download(client, auth, newsroom, "rev", format="agreement-json")
+    assert response.status_code == 200
+    assert "_agreement_" in response.headers["Content-Disposition"]
+    report = json.loads(response.get_data())
+    assert report["annotators"] == ["alice", "bob"] and report["documents"] == 1
+    rows = list(csv.reader(io.StringIO(
+        download(client, auth, newsroom, "rev", format="agreement-csv").get_data(as_text=True))))
+    assert rows[0] == ["measure", "value"]
+    figures = dict(rows[1:])
+    assert figures["documents"] == "1" and figures["annotators[0]"] == "alice"
+    assert float(figures["spans.f1_overlap"]) == report["spans"]["f1_overlap"]
+    assert download(client, auth, newsroom, "alice", format="agreement-csv").status_code == 403
