@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.annotate.service import ClaimantChoice, resolve_claimant
@@ -70,15 +70,15 @@ def new_batch() -> str:
 # --- snapshots -----------------------------------------------------------------------------
 
 
+SNAPSHOT_FIELDS = ("id", "start", "end", "text", "claimant_id", "evidence_type", "note",
+                   "provenance", "rejected", "reason", "reviewer_id")
+
+
 def snapshot(gold: GoldSpan) -> dict:
     """Everything needed to restore a gold span exactly (plain JSON)."""
-    return {
-        "id": gold.id, "start": gold.start, "end": gold.end, "text": gold.text,
-        "claimant_id": gold.claimant_id, "evidence_type": gold.evidence_type,
-        "note": gold.note, "provenance": gold.provenance, "rejected": gold.rejected,
-        "reason": gold.reason, "reviewer_id": gold.reviewer_id,
-        "source_span_ids": sorted(source.id for source in gold.sources),
-    }
+    state = {name: getattr(gold, name) for name in SNAPSHOT_FIELDS}
+    state["source_span_ids"] = sorted(source.id for source in gold.sources)
+    return state
 
 
 def _record(document: Document, gold_id: int, batch: str, user: User, action: str,
@@ -107,8 +107,7 @@ def require_open(document: Document) -> None:
 # --- decisions -----------------------------------------------------------------------------
 
 
-def create_gold(document: Document, reviewer: User, decision: GoldInput, *,
-                provenance: str | None = None, batch: str | None = None) -> GoldSpan:
+def create_gold(document: Document, reviewer: User, decision: GoldInput) -> GoldSpan:
     """Decide a unit (sources given) or add a span nobody marked (no sources)."""
     require_open(document)
     sources = _source_spans(document, decision.source_span_ids)
@@ -119,11 +118,11 @@ def create_gold(document: Document, reviewer: User, decision: GoldInput, *,
         document=document, reviewer_id=reviewer.id, start=start, end=end, text=text,
         claimant=claimant, evidence_type=evidence, note=decision.note,
         reason=decision.reason, rejected=decision.rejected, sources=sources,
-        provenance=provenance or ("adjudicated" if sources else "added"),
+        provenance="adjudicated" if sources else "added",
     )
     db.session.add(gold)
     db.session.flush()
-    _record(document, gold.id, batch or new_batch(), reviewer, "create", None, snapshot(gold))
+    _record(document, gold.id, new_batch(), reviewer, "create", None, snapshot(gold))
     mark_in_review(document, reviewer)
     document.project.touch()
     return gold
@@ -178,7 +177,10 @@ def delete_gold(gold: GoldSpan, reviewer: User, *, version: int) -> None:
 
 
 def undo_last(document: Document, reviewer: User) -> list[GoldEvent]:
-    """Revert the reviewer's newest batch of changes in this document (across reloads)."""
+    """Revert the reviewer's newest batch of changes in this document (across reloads).
+
+    A merge over the whole project is one batch; undo reverts its part in this document.
+    """
     require_open(document)
     newest = db.session.scalar(
         select(GoldEvent).where(GoldEvent.document_id == document.id,
@@ -188,7 +190,8 @@ def undo_last(document: Document, reviewer: User) -> list[GoldEvent]:
     if newest is None:
         raise ServiceError("nothing to undo", None, status=409)
     events = list(db.session.scalars(
-        select(GoldEvent).where(GoldEvent.batch == newest.batch, GoldEvent.undone_at.is_(None))
+        select(GoldEvent).where(GoldEvent.batch == newest.batch, GoldEvent.undone_at.is_(None),
+                                GoldEvent.document_id == document.id)
         .order_by(GoldEvent.id.desc())))
     now = utcnow()
     for event in events:
@@ -218,11 +221,76 @@ def _revert(event: GoldEvent) -> None:
 
 
 def _restore(gold: GoldSpan, state: dict) -> None:
-    for name in ("start", "end", "text", "claimant_id", "evidence_type", "note",
-                 "provenance", "rejected", "reason", "reviewer_id"):
+    for name in SNAPSHOT_FIELDS[1:]:
         setattr(gold, name, state[name])
     ids = state["source_span_ids"]
     gold.sources = list(db.session.scalars(select(Span).where(Span.id.in_(ids)))) if ids else []
+
+
+# --- merge -------------------------------------------------------------------------------
+
+
+def write_merge(proposals: list, reviewer: User, documents: dict[int, Document]) -> None:
+    """Write the proposals of an automatic merge (app/review/merge.py) as one batch, in bulk.
+
+    Values come from existing annotator spans, checked when they were saved, so nothing is
+    re-validated here; an annotator span already decided (by a reviewer racing this merge)
+    makes the unique key on gold_span_sources refuse the whole merge.
+    """
+    now = utcnow()
+    batch = new_batch()
+    gold_rows = [{
+        "document_id": p.document_id, "reviewer_id": reviewer.id, "start": p.start,
+        "end": p.end, "text": p.text, "claimant_id": p.claimant_id,
+        "evidence_type": p.evidence_type, "note": p.note, "provenance": p.provenance,
+        "rejected": False, "reason": None, "version": 1, "created_at": now, "updated_at": now,
+    } for p in proposals]
+    ids = _insert_gold_rows(gold_rows)
+    db.session.execute(insert(gold_span_sources), [
+        {"gold_span_id": gold_id, "span_id": span_id}
+        for gold_id, proposal in zip(ids, proposals, strict=True)
+        for span_id in proposal.source_span_ids])
+    events = []
+    for gold_id, row, proposal in zip(ids, gold_rows, proposals, strict=True):
+        after = {name: row[name] for name in SNAPSHOT_FIELDS if name != "id"}
+        after.update(id=gold_id, source_span_ids=list(proposal.source_span_ids))
+        events.append({"document_id": row["document_id"], "gold_span_id": gold_id,
+                       "batch": batch, "user_id": reviewer.id, "at": now, "action": "create",
+                       "before": None, "after": after})
+    db.session.execute(insert(GoldEvent.__table__), events)
+    touched = sorted({proposal.document_id for proposal in proposals})
+    _mark_many_in_review(touched, reviewer, now)
+    documents[touched[0]].project.touch()
+
+
+def _insert_gold_rows(rows: list[dict]) -> list[int]:
+    """Insert in multi-row statements; the id of each row, in the order given.
+
+    RETURNING comes back in no promised order, so rows are matched to ids by their content;
+    rows with the same content are interchangeable, whichever id each gets.
+    """
+    table = GoldSpan.__table__  # Core, not the ORM's row-at-a-time bulk path
+    columns = (table.c.id, table.c.document_id, table.c.start, table.c.end,
+               table.c.claimant_id, table.c.evidence_type, table.c.provenance)
+    waiting: dict[tuple, list[int]] = {}
+    for gold_id, *key in db.session.execute(insert(table).returning(*columns), rows):
+        waiting.setdefault(tuple(key), []).append(gold_id)
+    return [waiting[(row["document_id"], row["start"], row["end"], row["claimant_id"],
+                     row["evidence_type"], row["provenance"])].pop() for row in rows]
+
+
+def _mark_many_in_review(ids: list[int], reviewer: User, now) -> None:
+    existing = {review.document_id: review for review in db.session.scalars(
+        select(DocumentReview).where(DocumentReview.document_id.in_(ids)))}
+    for document_id in ids:
+        review = existing.get(document_id)
+        if review is None:
+            db.session.add(DocumentReview(document_id=document_id, status="in_review",
+                                          reviewer_id=reviewer.id, updated_at=now))
+        else:
+            review.reviewer_id = reviewer.id
+            review.updated_at = now
+    db.session.flush()
 
 
 # --- checks --------------------------------------------------------------------------------

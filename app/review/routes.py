@@ -17,7 +17,7 @@ from app.projects.routes import render_project_page  # the project's tabs, as el
 from app.projects.service import project_scheme
 from app.review import service
 from app.review.gold import REASON_WORDS
-from app.review.presentation import boundary_parts, cut_text
+from app.review.presentation import cut_text, render_pieces, render_unit_list
 from app.review.units import review_document
 
 bp = Blueprint("review", __name__)
@@ -78,14 +78,16 @@ def document(document_id: int):
     extents = [(u.index, u.start, u.end, u.state) for u in review.units]
     extents += [(f"g{gold.id}", gold.start, gold.end, "decided") for gold in review.added]
     text = doc.text
+    majority = {u.index: u.majority(len(review.annotators))[0] for u in review.units}
+    evidence_names = {e.key: e.name for e in scheme.evidence_types}
+    words = {"state_words": STATE_WORDS, "kind_words": KIND_WORDS,
+             "evidence_names": evidence_names, "reason_words": REASON_WORDS}
     return render_template(
         "review/document.html", document=doc, project=project, review=review,
-        pieces=cut_text(text, [(i, s, e, st) for i, s, e, st in extents]),
-        parts=lambda unit, version: boundary_parts(text, unit.start, unit.end,
-                                                   version.span.start, version.span.end),
+        article=render_pieces(cut_text(text, extents)),
+        unit_list=render_unit_list(review, text, majority, words),
         status=service.review_status(doc), scheme=scheme,
-        evidence_names={e.key: e.name for e in scheme.evidence_types},
-        majority={u.index: u.majority(len(review.annotators))[0] for u in review.units},
+        evidence_names=evidence_names,
         state_words=STATE_WORDS, kind_words=KIND_WORDS, reasons=REASONS,
         reason_words=REASON_WORDS, is_manager=has_role(current_user, project, "manager"),
         submitted=[a.annotator.username for a in doc.assignments if a.status == "submitted"],

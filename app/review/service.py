@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.agreement_views.service import AgreementOptions, agreement_report
-from app.annotate.service import ClaimantChoice
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import (
@@ -24,8 +23,9 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.review.gold import GoldInput, create_gold, mark_in_review, new_batch, require_open
-from app.review.units import ReviewDocument, ReviewUnit, review_document
+from app.review.gold import mark_in_review, require_open, write_merge
+from app.review.merge import MergeProposal, plan_merge
+from app.review.units import review_document
 
 STRATEGIES = ("unanimous", "majority")
 DEFAULT_THRESHOLD = 2 / 3
@@ -33,52 +33,6 @@ RETURN_NOTE_MAX_LENGTH = 2000
 
 
 # --- automatic merge -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MergeProposal:
-    document_id: int
-    unit: int
-    start: int
-    end: int
-    text: str
-    provenance: str  # unanimous | majority
-    share: float  # of the counted annotators' votes
-    span_id: int  # the version taken
-
-
-def propose_merge(review: ReviewDocument, strategy: str, threshold: float) -> list[MergeProposal]:
-    """Undecided units the strategy would decide, with the version each would take.
-
-    unanimous: every counted annotator marked the unit with the same offsets, claimant and
-    evidence type. majority (includes unanimous): the most common version holds at least
-    `threshold` of the counted annotators' votes (an annotator without a span votes "no").
-    """
-    counted = len(review.annotators)
-    proposals = []
-    for unit in review.units:
-        if unit.decision is not None or counted == 0:
-            continue
-        proposal = _proposal(review.document.id, unit, counted, strategy, threshold)
-        if proposal is not None:
-            proposals.append(proposal)
-    return proposals
-
-
-def _proposal(document_id: int, unit: ReviewUnit, counted: int, strategy: str,
-              threshold: float) -> MergeProposal | None:
-    if not unit.kinds:
-        version, provenance, share = unit.versions[0], "unanimous", 1.0
-    elif strategy == "majority":
-        version, share = unit.majority(counted)
-        if version is None or share + 1e-9 < threshold:
-            return None
-        provenance = "majority"
-    else:
-        return None
-    span = version.span
-    return MergeProposal(document_id, unit.index, span.start, span.end, span.text, provenance,
-                         share, span.id)
 
 
 def check_strategy(strategy: object, threshold: object) -> tuple[str, float]:
@@ -94,36 +48,28 @@ def check_strategy(strategy: object, threshold: object) -> tuple[str, float]:
 
 
 def merge_document(document: Document, reviewer: User, strategy: str, threshold: float, *,
-                   dry_run: bool, batch: str | None = None) -> list[MergeProposal]:
-    """Decide the units the strategy picks (all in one undoable batch), or only list them."""
-    review = review_document(document)
-    proposals = propose_merge(review, strategy, threshold)
-    if dry_run or not proposals:
-        return proposals
+                   dry_run: bool) -> list[MergeProposal]:
+    """Decide the units the strategy picks (one undoable batch), or only list them."""
     require_open(document)
-    batch = batch or new_batch()
-    units = {unit.index: unit for unit in review.units}
-    for proposal in proposals:
-        unit = units[proposal.unit]
-        span = next(v.span for v in unit.versions if v.span.id == proposal.span_id)
-        create_gold(document, reviewer, GoldInput(
-            start=span.start, end=span.end, text=span.text,
-            claimant=ClaimantChoice(claimant_id=span.claimant_id),
-            evidence_type=span.evidence_type, note=span.note,
-            source_span_ids=tuple(unit.span_ids)), provenance=proposal.provenance, batch=batch)
-    return proposals
+    return merge_documents([document], reviewer, strategy, threshold, dry_run=dry_run)
 
 
 def merge_project(project: Project, reviewer: User, strategy: str, threshold: float, *,
                   dry_run: bool) -> list[MergeProposal]:
-    batch = new_batch()
-    proposals = []
-    for document in reviewable_documents(project):
-        review = db.session.get(DocumentReview, document.id)
-        if review is not None and review.status == "adjudicated":
-            continue
-        proposals += merge_document(document, reviewer, strategy, threshold,
-                                    dry_run=dry_run, batch=batch)
+    """The merge over every reviewable document not yet adjudicated, as one batch."""
+    adjudicated = set(db.session.scalars(
+        select(DocumentReview.document_id).join(Document)
+        .where(Document.project_id == project.id, DocumentReview.status == "adjudicated")))
+    documents = [d for d in reviewable_documents(project) if d.id not in adjudicated]
+    return merge_documents(documents, reviewer, strategy, threshold, dry_run=dry_run)
+
+
+def merge_documents(documents: list[Document], reviewer: User, strategy: str,
+                    threshold: float, *, dry_run: bool) -> list[MergeProposal]:
+    """Plan the merge (app/review/merge.py) and, unless `dry_run`, write it as one batch."""
+    proposals = plan_merge(documents, strategy, threshold)
+    if not dry_run and proposals:
+        write_merge(proposals, reviewer, {document.id: document for document in documents})
     return proposals
 
 

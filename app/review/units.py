@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from app.agreement.units import match_units
-from app.agreement_views.service import AgreementOptions, load_documents
+from app.agreement.units import AnnotatedSpan, DocumentAnnotations, match_units
 from app.extensions import db
-from app.models import Claimant, Document, GoldSpan, Span, gold_span_sources
+from app.models import Assignment, Claimant, Document, GoldSpan, Span, User
 
 STATES = ("unanimous", "label", "boundary", "missed", "decided")
 
@@ -30,7 +29,7 @@ STATES = ("unanimous", "label", "boundary", "missed", "decided")
 class Version:
     """One annotator's span in a unit."""
 
-    span: Span
+    span: SpanView
     annotator: str  # username
     label: str  # what the reviewer is shown: the username, or "Annotator k" when anonymous
 
@@ -66,22 +65,27 @@ class ReviewUnit:
         return "missed"
 
     def majority(self, counted: int) -> tuple[Version | None, float]:
-        """The most common version and its share of the counted annotators' votes.
+        """The most common version and its share of the counted annotators' votes."""
+        index, share = majority_version([version.key() for version in self.versions], counted)
+        return (self.versions[index] if index is not None else None), share
 
-        An annotator with no span here votes for "no claim"; a tie for the top has no
-        majority (None).
-        """
-        if not self.versions:
-            return None, 0.0
-        tally = Counter(version.key() for version in self.versions)
-        ranked = tally.most_common()
-        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-            return None, ranked[0][1] / counted
-        top_key, votes = ranked[0]
-        if votes <= len(self.missing):  # as many (or more) said "no claim"
-            return None, votes / counted
-        version = next(v for v in self.versions if v.key() == top_key)
-        return version, votes / counted
+
+def majority_version(keys: list[tuple], counted: int) -> tuple[int | None, float]:
+    """Index of the most common version among `keys` and its share of `counted` votes.
+
+    An annotator with no span in the unit votes for "no claim": no version has a majority
+    when as many (or more) annotators marked nothing, nor when two versions tie for the top.
+    """
+    if not keys or counted <= 0:
+        return None, 0.0
+    ranked = Counter(keys).most_common()
+    votes = ranked[0][1]
+    share = votes / counted
+    if len(ranked) > 1 and ranked[1][1] == votes:
+        return None, share
+    if votes <= counted - len(keys):
+        return None, share
+    return keys.index(ranked[0][0]), share
 
 
 @dataclass
@@ -108,18 +112,68 @@ def annotator_labels(annotators: list[str], anonymous: bool) -> dict[str, str]:
     return {name: f"Annotator {number}" for number, name in enumerate(sorted(annotators), 1)}
 
 
+@dataclass(slots=True)
+class ClaimantView:
+    id: int
+    name: str
+    type: str
+
+
+@dataclass(slots=True)
+class SpanView:
+    """An annotator span as the review page reads it (plain data: no ORM cost per span)."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+    claimant_id: int
+    evidence_type: str
+    note: str
+    claimant: ClaimantView
+
+
 def review_document(document: Document) -> ReviewDocument:
     """The document's units (overlap mode, submitted work) with their decisions."""
-    project = document.project
-    [annotations] = load_documents(project, AgreementOptions(documents=(document.id,))) or [None]
-    annotators = list(annotations.annotators) if annotations else []
-    labels = annotator_labels(annotators, project.anonymous_review)
-    agreement_units = match_units(annotations) if annotations else []
-    spans = _spans_by_id(annotations)
-    gold_of_span, added = _gold_of(document)
+    return review_documents([document])[0]
+
+
+def review_documents(documents: list[Document]) -> list[ReviewDocument]:
+    """review_document for many documents of one project, in a fixed number of queries.
+
+    The spans are read once, as plain rows, and given to the agreement package's matching
+    as `DocumentAnnotations` built exactly as app.agreement_views.service.load_documents
+    builds them (submitted annotators, ordered by username, start, end, id).
+    """
+    if not documents:
+        return []
+    ids = [document.id for document in documents]
+    annotators, spans = _submitted_spans(ids)
+    gold_of_span, added = _gold_of(ids)
+    anonymous = documents[0].project.anonymous_review
+    lengths = dict(db.session.execute(
+        select(Document.id, func.length(Document.text)).where(Document.id.in_(ids))).all())
+    return [_review(document, lengths[document.id], annotators.get(document.id, []),
+                    spans.get(document.id, []), gold_of_span, added.get(document.id, []),
+                    anonymous)
+            for document in documents]
+
+
+def _review(document: Document, length: int, annotators: list[str],
+            spans: list[tuple[str, SpanView]], gold_of_span: dict, added: list,
+            anonymous: bool) -> ReviewDocument:
+    labels = annotator_labels(annotators, anonymous)
+    annotations = DocumentAnnotations(
+        document=document.id, length=length, annotators=tuple(annotators),
+        spans=tuple(AnnotatedSpan(document=document.id, annotator=name, start=span.start,
+                                  end=span.end, evidence_type=span.evidence_type,
+                                  claimant=span.claimant_id, span_id=span.id)
+                    for name, span in spans),
+        title=document.title)
+    by_id = {span.id: span for _, span in spans}
     units = []
-    for index, unit in enumerate(agreement_units, 1):
-        versions = [Version(spans[s.span_id], s.annotator, labels[s.annotator]) for s in unit]
+    for index, unit in enumerate(match_units(annotations) if spans else [], 1):
+        versions = [Version(by_id[s.span_id], s.annotator, labels[s.annotator]) for s in unit]
         present = {version.annotator for version in versions}
         missing = [labels[name] for name in annotators if name not in present]
         decision = next((gold_of_span[v.span.id] for v in versions if v.span.id in gold_of_span),
@@ -127,6 +181,34 @@ def review_document(document: Document) -> ReviewDocument:
         units.append(ReviewUnit(index, unit.start, unit.end, versions, missing,
                                 _kinds(versions, missing), decision))
     return ReviewDocument(document, annotators, labels, units, added)
+
+
+def _submitted_spans(ids: list[int]):
+    """Per document: usernames of the submitted annotators, and their spans in
+    load_documents' order."""
+    annotators: dict[int, list[str]] = {}
+    for document_id, username in db.session.execute(
+            select(Assignment.document_id, User.username)
+            .join(User, Assignment.annotator_id == User.id)
+            .where(Assignment.document_id.in_(ids), Assignment.status == "submitted")
+            .order_by(Assignment.document_id, User.username)):
+        annotators.setdefault(document_id, []).append(username)
+    spans: dict[int, list[tuple[str, SpanView]]] = {}
+    rows = db.session.execute(
+        select(Span.document_id, User.username, Span.id, Span.start, Span.end, Span.text,
+               Span.claimant_id, Span.evidence_type, Span.note, Claimant.name, Claimant.type)
+        .join(User, User.id == Span.annotator_id)
+        .join(Assignment, (Assignment.document_id == Span.document_id)
+              & (Assignment.annotator_id == Span.annotator_id))
+        .join(Claimant, Claimant.id == Span.claimant_id)
+        .where(Span.document_id.in_(ids), Assignment.status == "submitted")
+        .order_by(Span.document_id, User.username, Span.start, Span.end, Span.id))
+    for (document_id, name, span_id, start, end, text, claimant_id, evidence, note,
+         claimant_name, claimant_type) in rows:
+        spans.setdefault(document_id, []).append(
+            (name, SpanView(span_id, start, end, text, claimant_id, evidence, note,
+                            ClaimantView(claimant_id, claimant_name, claimant_type))))
+    return annotators, spans
 
 
 def _kinds(versions: list[Version], missing: list[str]) -> list[str]:
@@ -142,27 +224,20 @@ def _kinds(versions: list[Version], missing: list[str]) -> list[str]:
     return kinds
 
 
-def _spans_by_id(annotations) -> dict[int, Span]:
-    ids = [span.span_id for span in annotations.spans] if annotations else []
-    if not ids:
-        return {}
-    rows = db.session.scalars(select(Span).where(Span.id.in_(ids))
-                              .options(joinedload(Span.claimant).joinedload(Claimant.affiliation)))
-    return {span.id: span for span in rows}
-
-
-def _gold_of(document: Document) -> tuple[dict[int, GoldSpan], list[GoldSpan]]:
-    """span id -> the gold row deciding it, and the gold spans with no sources."""
+def _gold_of(ids: list[int]) -> tuple[dict[int, GoldSpan], dict[int, list[GoldSpan]]]:
+    """span id -> the gold row deciding it; per document, the gold spans with no sources."""
     golds = {gold.id: gold for gold in db.session.scalars(
-        select(GoldSpan).where(GoldSpan.document_id == document.id)
-        .options(joinedload(GoldSpan.claimant), joinedload(GoldSpan.reviewer))
-        .order_by(GoldSpan.start, GoldSpan.end, GoldSpan.id))}
+        select(GoldSpan).where(GoldSpan.document_id.in_(ids))
+        .options(joinedload(GoldSpan.claimant), joinedload(GoldSpan.reviewer),
+                 selectinload(GoldSpan.sources))
+        .order_by(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.id))}
     sourced: dict[int, GoldSpan] = {}
-    if golds:
-        for gold_id, span_id in db.session.execute(
-                select(gold_span_sources.c.gold_span_id, gold_span_sources.c.span_id)
-                .where(gold_span_sources.c.gold_span_id.in_(list(golds)))):
-            sourced[span_id] = golds[gold_id]
+    for gold in golds.values():
+        for source in gold.sources:
+            sourced[source.id] = gold
     with_sources = {gold.id for gold in sourced.values()}
-    added = [gold for gold in golds.values() if gold.id not in with_sources]
+    added: dict[int, list[GoldSpan]] = {}
+    for gold in golds.values():
+        if gold.id not in with_sources:
+            added.setdefault(gold.document_id, []).append(gold)
     return sourced, added

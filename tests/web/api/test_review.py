@@ -282,3 +282,40 @@ def test_review_routes_permissions(api, review, user, status):
     if status != 200:  # nothing changed: the one decision is as the manager made it
         [kept] = db.session.query(GoldSpan).all()
         assert (kept.id, kept.version, kept.reviewer.username) == (gold["id"], 1, "boss")
+
+
+def test_project_merge_plan_matches_each_review_page(app, make):
+    """The bulk plan (one SpanTable for the project) decides exactly the units the review
+    page shows as unanimous or with a qualifying majority, numbered as on the page."""
+    from app.review.merge import plan_merge
+    from app.review.service import reviewable_documents
+
+    rng = random.Random(3)
+    users = [make.user(f"m{i}", password=None) for i in range(3)]
+    project = make.project("Plan", **{u.username: "annotator" for u in users})
+    claimants = [make.claimant(project, f"C{i}", "other") for i in range(2)]
+    text = "word " * 60
+    for _ in range(8):
+        document = make.document(project, text, assign=tuple(u.username for u in users),
+                                 status="submitted")
+        for position in range(0, 280, 40):
+            for user in users:
+                if rng.random() < 0.2:
+                    continue
+                start = position + rng.choice([0, 0, 0, 1])
+                make.span(document, user, start, start + 10, rng.choice(claimants),
+                          rng.choice(["eyewitness", "eyewitness", "hearsay"]))
+    documents = reviewable_documents(project)
+    for strategy, threshold in (("unanimous", 1.0), ("majority", 0.6), ("majority", 0.9)):
+        planned = {(p.document_id, p.unit, p.span_id, p.provenance)
+                   for p in plan_merge(documents, strategy, threshold)}
+        expected = set()
+        for document in documents:
+            for unit in review_document(document).units:
+                best, share = unit.majority(3)
+                if not unit.kinds:
+                    expected.add((document.id, unit.index, unit.versions[0].span.id,
+                                  "unanimous"))
+                elif strategy == "majority" and best is not None and share >= threshold:
+                    expected.add((document.id, unit.index, best.span.id, "majority"))
+        assert planned == expected and planned

@@ -69,10 +69,12 @@ async function decide(body, done) {
 }
 
 function versionBody(row, unit, extra = {}) {
+  const start = Number(row.dataset.start);
+  const end = Number(row.dataset.end);
   return {
-    start: Number(row.dataset.start),
-    end: Number(row.dataset.end),
-    text: row.dataset.text,
+    start,
+    end,
+    text: articleCodePoints().slice(start, end).join(""),
     claimant_id: Number(row.dataset.claimantId),
     evidence_type: row.dataset.evidence,
     source_span_ids: sourceIds(unit),
@@ -83,7 +85,7 @@ function versionBody(row, unit, extra = {}) {
 function acceptVersion(number) {
   const unit = currentUnit();
   if (!unit || decidedAlready(unit)) return;
-  const row = unit.querySelectorAll("tr.version")[number - 1];
+  const row = unit.querySelectorAll("li.version")[number - 1];
   if (!row) {
     say(`unit ${unit.dataset.index} has no version ${number}`, true);
     return;
@@ -95,7 +97,7 @@ function acceptMajority() {
   const unit = currentUnit();
   if (!unit || decidedAlready(unit)) return;
   const spanId = unit.dataset.majority;
-  const row = spanId && unit.querySelector(`tr.version[data-span-id="${spanId}"]`);
+  const row = spanId && unit.querySelector(`li.version[data-span-id="${spanId}"]`);
   if (!row) {
     say(`unit ${unit.dataset.index} has no majority version: choose one (1-9) or edit (e)`, true);
     return;
@@ -162,12 +164,12 @@ function openDialog(mode) {
   if (mode === "edit") {
     if (!unit || decidedAlready(unit)) return;
     const spanId = unit.dataset.majority;
-    const row = (spanId && unit.querySelector(`tr.version[data-span-id="${spanId}"]`))
-      || unit.querySelector("tr.version");
+    const row = (spanId && unit.querySelector(`li.version[data-span-id="${spanId}"]`))
+      || unit.querySelector("li.version");
     field("d-start").value = row.dataset.start;
     field("d-end").value = row.dataset.end;
     field("d-evidence").value = row.dataset.evidence;
-    field("d-claimant").value = row.dataset.claimantName;
+    field("d-claimant").value = row.querySelector(".claimant-name").textContent;
     field("decision-title").textContent = `Edit and accept unit ${unit.dataset.index}`;
   } else {
     const range = selectionOffsets();
