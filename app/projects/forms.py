@@ -26,6 +26,9 @@ class ProjectForm(FlaskForm):
     annotators_per_document = IntegerField(
         "Annotators per document", default=2, validators=[DataRequired(), NumberRange(1, 50)])
     snap_to_words = BooleanField("Snap selections to whole words", default=True)
+    anonymous_review = BooleanField("Anonymous review: reviewers see “Annotator 1, 2, …”")
+    annotators_see_scores = BooleanField(
+        "Annotators see their own scores against gold once a document is adjudicated")
     # The scheme as JSON (Scheme.to_dict()); projects.js offers a table editor over it.
     scheme = TextAreaField("Annotation scheme (JSON)", validators=[DataRequired()])
 

@@ -120,6 +120,8 @@ def new_project():
                     annotators_per_document=form.annotators_per_document.data,
                     creator=current_user)
                 project.snap_to_words = form.snap_to_words.data
+                project.anonymous_review = form.anonymous_review.data
+                project.annotators_see_scores = form.annotators_see_scores.data
                 db.session.commit()
             except ServiceError as error:
                 db.session.rollback()
@@ -156,7 +158,9 @@ def edit_project(project: Project):
                     project, name=form.name.data, description=form.description.data or "",
                     guidelines=form.guidelines.data or "",
                     annotators_per_document=form.annotators_per_document.data,
-                    snap_to_words=form.snap_to_words.data, scheme=scheme)
+                    snap_to_words=form.snap_to_words.data, scheme=scheme,
+                    anonymous_review=form.anonymous_review.data,
+                    annotators_see_scores=form.annotators_see_scores.data)
                 db.session.commit()
             except ServiceError as error:
                 db.session.rollback()

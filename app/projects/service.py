@@ -265,7 +265,9 @@ def progress_by_document(project: Project) -> list[dict]:
 
 
 def update_project(project: Project, *, name: str, description: str, guidelines: str,
-                   annotators_per_document: int, snap_to_words: bool, scheme: Scheme) -> None:
+                   annotators_per_document: int, snap_to_words: bool, scheme: Scheme,
+                   anonymous_review: bool | None = None,
+                   annotators_see_scores: bool | None = None) -> None:
     """Change a project's settings and scheme; refuses a scheme that drops keys in use."""
     name = name.strip()
     if not name:
@@ -287,6 +289,10 @@ def update_project(project: Project, *, name: str, description: str, guidelines:
     project.guidelines = guidelines
     project.annotators_per_document = annotators_per_document
     project.snap_to_words = snap_to_words
+    if anonymous_review is not None:
+        project.anonymous_review = anonymous_review
+    if annotators_see_scores is not None:
+        project.annotators_see_scores = annotators_see_scores
     if scheme.to_dict() != project.scheme:
         project.scheme = scheme.to_dict()
         project.touch()  # agreement reports label categories by the scheme

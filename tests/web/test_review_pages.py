@@ -92,3 +92,39 @@ def test_dashboard_figures_link_into_the_review_queue_and_document(client, auth,
     assert f'href="{queue}?annotator=alice&amp;kind=missing"' not in html  # alice missed none
     queue_page = client.get(f"{queue}?annotator=bob&kind=missing").get_data(as_text=True)
     assert "Dam breaks" in queue_page
+
+
+def test_manager_turns_on_anonymous_review_and_scores_in_settings(client, auth, review):
+    import json
+
+    from app.extensions import db
+
+    auth.login("boss")
+    form = {"name": review.project.name, "description": "", "guidelines": "",
+            "annotators_per_document": "3", "snap_to_words": "y",
+            "scheme": json.dumps(review.project.scheme), "anonymous_review": "y",
+            "annotators_see_scores": "y"}
+    response = client.post(f"/projects/{review.project.id}/edit", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    db.session.expire_all()
+    assert review.project.anonymous_review and review.project.annotators_see_scores
+    del form["anonymous_review"]
+    client.post(f"/projects/{review.project.id}/edit", data=form)
+    db.session.expire_all()
+    assert not review.project.anonymous_review and review.project.annotators_see_scores
+
+
+def test_an_annotator_sees_the_note_her_returned_work_came_back_with(client, auth, review):
+    from app.extensions import db
+    from app.review.service import return_to_annotator
+
+    api_note = "Look at the dam sentence."
+    return_to_annotator(review.document, "carol", api_note)
+    db.session.commit()
+    auth.login("carol")
+    html = client.get(f"/annotate/documents/{review.document.id}").get_data(as_text=True)
+    assert "Sent back by a reviewer:" in html and api_note in html
+    auth.logout()
+    auth.login("alice")  # still submitted: no note, and nothing of carol's
+    html = client.get(f"/annotate/documents/{review.document.id}").get_data(as_text=True)
+    assert "Sent back" not in html and api_note not in html
