@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from app.demo import demo_path
 from app.extensions import db
+from app.annotate.service import ClaimantChoice
 from app.models import Claimant, ClaimantAlias, Project, User
 from app.projects.importer import import_file
 from app.projects.service import assign_documents, create_project, set_member
@@ -57,9 +58,44 @@ def load_demo() -> DemoResult:
     summary = import_file(project, "demo.jsonl", demo_path("demo.jsonl").read_bytes())
     # chen has every article still to do, so a newcomer can try the annotation page.
     assign_documents(project, 3)
+    _review_first_document(project, users["rui"])
     return DemoResult(
         f"loaded the demo project {DEMO_PROJECT!r}: {summary.documents} articles, "
         f"{summary.spans} annotations", logins)
+
+
+def _review_first_document(project: Project, reviewer: User) -> None:
+    """The review tour: rui has adjudicated the first article (unanimous units merged, the
+    rest decided by hand with reasons, one of them a guideline gap); the others wait."""
+    from app.review.gold import GoldInput, create_gold
+    from app.review.service import mark_adjudicated, merge_document, reviewable_documents
+    from app.review.units import review_document
+
+    first = reviewable_documents(project)[0]
+    merge_document(first, reviewer, "unanimous", 1.0, dry_run=False)
+    review = review_document(first)
+    rejected = False
+    for number, unit in enumerate(u for u in review.units if u.decision is None):
+        best, _ = unit.majority(len(review.annotators))
+        version = best or unit.versions[0]
+        span = version.span
+        if "missing" in unit.kinds and len(unit.versions) == 1 and not rejected:
+            rejected = True
+            decision = GoldInput(rejected=True, reason="annotator_error",
+                                 note="Background, not a claim.",
+                                 source_span_ids=tuple(unit.span_ids))
+        else:
+            reason = "guideline_gap" if number == 0 else (
+                "boundary_convention" if "boundary" in unit.kinds else "annotator_error")
+            note = ("The guidelines do not say whether a quoted toll is statistics or an "
+                    "official statement." if reason == "guideline_gap" else "")
+            decision = GoldInput(
+                start=span.start, end=span.end, text=span.text,
+                claimant=ClaimantChoice(claimant_id=span.claimant_id),
+                evidence_type=span.evidence_type, reason=reason, note=note,
+                source_span_ids=tuple(unit.span_ids))
+        create_gold(first, reviewer, decision)
+    mark_adjudicated(first, reviewer)
 
 
 def _demo_user(username: str, display_name: str, admin: bool, password_hash: str) -> User:

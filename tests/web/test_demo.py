@@ -115,3 +115,20 @@ def test_demo_keeps_an_existing_users_password_and_says_so(runner, make):
     assert "password not changed" in maria_line
     amira_line = next(line for line in result.output.splitlines() if "amira" in line)
     assert "password not changed" not in amira_line
+
+
+def test_demo_has_one_document_adjudicated_and_the_others_waiting_for_review(demo):
+    from app.models import DocumentReview, GoldSpan
+    from app.review.service import review_queue
+    from app.review.units import review_document
+
+    project = db.session.scalar(select(Project).where(Project.name == DEMO_PROJECT))
+    rows = review_queue(project)
+    assert sorted(row.status for row in rows) == ["adjudicated", "not_started", "not_started"]
+    [done] = [row.document for row in rows if row.status == "adjudicated"]
+    assert db.session.get(DocumentReview, done.id).reviewer.username == "rui"
+    assert review_document(done).complete
+    provenances = set(db.session.scalars(select(GoldSpan.provenance)))
+    assert provenances == {"unanimous", "adjudicated"}
+    assert db.session.scalar(select(func.count()).where(GoldSpan.reason == "guideline_gap")) == 1
+    assert db.session.scalar(select(func.count()).where(GoldSpan.rejected.is_(True))) == 1
