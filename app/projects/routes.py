@@ -70,6 +70,7 @@ PROJECT_LINKS = (
     ("projects.documents", "Documents", "reviewer"),
     ("agreement_views.dashboard", "Agreement", "reviewer"),
     ("review.queue", "Review", "reviewer"),
+    ("review.scores", "Against gold", "annotator"),
     ("claimants.registry", "Claimants", "reviewer"),
     ("sources.matrix", "Sources", "reviewer"),
     ("projects.progress", "Progress", "manager"),
@@ -89,6 +90,9 @@ def project_links(project: Project) -> list[tuple[str, str, str]]:
             continue
         if not has_role(current_user, project, minimum):
             continue
+        if endpoint == "review.scores" and not (
+                project.annotators_see_scores or has_role(current_user, project, "reviewer")):
+            continue  # an annotator's own scores, only where the project shares them
         try:
             links.append((endpoint, label, url_for(endpoint, project_id=project.id)))
         except BuildError:  # another feature's page that takes other arguments

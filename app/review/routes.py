@@ -18,6 +18,7 @@ from app.projects.service import project_scheme
 from app.review import service
 from app.review.gold import REASON_WORDS
 from app.review.presentation import cut_text, render_pieces, render_unit_list
+from app.review.scores import gold_comparison
 from app.review.units import review_document
 
 bp = Blueprint("review", __name__)
@@ -92,6 +93,26 @@ def document(document_id: int):
         reason_words=REASON_WORDS, is_manager=has_role(current_user, project, "manager"),
         submitted=[a.annotator.username for a in doc.assignments if a.status == "submitted"],
     )
+
+
+@bp.route("/projects/<int:project_id>/scores")
+@project_role_required("annotator")
+def scores(project: Project):
+    """Against gold: reviewers and managers see every annotator; an annotator sees only
+    their own figures, and only when the project's settings share them."""
+    sees_all = has_role(current_user, project, "reviewer")
+    if sees_all:
+        comparison = gold_comparison(project)
+        rows = sorted(comparison["per_annotator"].items())
+    elif not project.annotators_see_scores:
+        abort(403, "this project does not show annotators their scores against gold")
+    else:
+        comparison = gold_comparison(project, current_user.username)
+        rows = [(current_user.username, comparison["scores"])] if comparison["scores"] else []
+    scheme = project_scheme(project)
+    return render_project_page(
+        "review/scores.html", project, comparison=comparison, rows=rows, sees_all=sees_all,
+        evidence_names={e.key: e.name for e in scheme.evidence_types})
 
 
 def _filters(project: Project) -> service.QueueFilters:
