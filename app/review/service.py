@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from app.agreement_views.service import AgreementOptions, agreement_report
+from app.agreement_views.service import AgreementOptions, load_documents
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import (
@@ -25,6 +25,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.review.gold import mark_in_review, require_open, write_merge
 from app.review.merge import MergeProposal, plan_merge
+from app.review.queue_figures import per_document_figures
 from app.review.units import review_document
 
 STRATEGIES = ("unanimous", "majority")
@@ -177,9 +178,9 @@ class QueueFilters:
 def review_queue(project: Project, filters: QueueFilters | None = None) -> list[QueueRow]:
     """Documents ready for review, worst first (lowest per-document evidence-type alpha)."""
     filters = filters or QueueFilters()
-    report = agreement_report(project, AgreementOptions())
-    per_document = {entry["document"]: entry for entry in report.get("per_document", [])}
     documents = {d.id: d for d in reviewable_documents(project)}
+    per_document = per_document_figures(load_documents(
+        project, AgreementOptions(documents=tuple(documents)))) if documents else {}
     states = {r.document_id: r for r in db.session.scalars(
         select(DocumentReview).where(DocumentReview.document_id.in_(list(documents))))}
     decided = dict(db.session.execute(

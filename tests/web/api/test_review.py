@@ -319,3 +319,29 @@ def test_project_merge_plan_matches_each_review_page(app, make):
                 elif strategy == "majority" and best is not None and share >= threshold:
                     expected.add((document.id, unit.index, best.span.id, "majority"))
         assert planned == expected and planned
+
+
+def test_queue_figures_equal_the_agreement_reports(app, make):
+    from app.review.queue_figures import per_document_figures
+
+    rng = random.Random(5)
+    users = [make.user(f"q{i}", password=None) for i in range(3)]
+    project = make.project("Figures", **{u.username: "annotator" for u in users})
+    claimant = make.claimant(project, "Somebody", "other")
+    for _ in range(5):
+        document = make.document(project, "word " * 80, assign=tuple(u.username for u in users),
+                                 status="submitted")
+        for user in users:
+            for _ in range(rng.randint(1, 6)):
+                start = rng.randrange(0, 380)
+                make.span(document, user, start, start + rng.randint(1, 20), claimant,
+                          rng.choice(["eyewitness", "hearsay", "statistics"]))
+    report = {e["document"]: e for e in agreement_report(project)["per_document"]}
+    figures = per_document_figures(load_documents(project, AgreementOptions()))
+    assert set(figures) == set(report)
+    for document_id, entry in figures.items():
+        expected = report[document_id]
+        assert entry["units"] == expected["units"]
+        assert entry["disagreements"] == expected["disagreements"]
+        assert entry["annotators"] == expected["annotators"]
+        assert entry["evidence_type_alpha"] == pytest.approx(expected["evidence_type_alpha"])
