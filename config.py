@@ -67,6 +67,9 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30/minute;200/hour")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_STRATEGY = "moving-window"  # no burst of twice the limit across a window edge
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto are trusted
+    # that many hops deep, so throttling and logs see each client's address, not the proxy's.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # Uploads larger than this are refused with a clear message (413 handler).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     # CSRF is checked in a before_request hook so token-authenticated API calls can skip it.

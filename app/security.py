@@ -18,6 +18,12 @@ def _uses_bearer_token() -> bool:
 
 
 def init_app(app: Flask) -> None:
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
     @app.before_request
     def authenticate_bearer_token():
         # A request that carries a Bearer token is authenticated by that token alone, never

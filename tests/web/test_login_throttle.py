@@ -156,3 +156,21 @@ def test_two_workers_sharing_redis_share_the_counts(app, make, redis_url, tmp_pa
     # A new app connects to the storage anew (with memory:// it would start from zero).
     second = create_app(dict(config))
     assert _try(second.test_client(), "alice", "password123").status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_count(app, make):
+    from app import create_app
+
+    make.user("alice")
+    config = {key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SERVER_NAME",
+                                                "SQLALCHEMY_DATABASE_URI", "WTF_CSRF_ENABLED")}
+    proxied = create_app(config | {"TRUSTED_PROXIES": 1, "LOGIN_LIMIT_PER_ADDRESS": "2/minute"})
+    client = proxied.test_client()
+
+    def attempt(forwarded_for: str):
+        return client.post("/login", data={"username": "x", "password": "wrong password"},
+                           headers={"X-Forwarded-For": forwarded_for},
+                           environ_base={"REMOTE_ADDR": "10.9.9.9"})  # the proxy
+
+    assert [attempt("203.0.113.5").status_code for _ in range(3)] == [401, 401, 429]
+    assert attempt("198.51.100.7").status_code == 401  # another client behind the same proxy
