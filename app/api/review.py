@@ -18,7 +18,13 @@ from app.extensions import db
 from app.permissions import require_document, require_gold, require_project
 from app.review import gold as gold_service
 from app.review import service
-from app.review.serialise import gold_json, proposal_json, queue_row_json, review_json
+from app.review.serialise import (
+    event_json,
+    gold_json,
+    proposal_json,
+    queue_row_json,
+    review_json,
+)
 from app.review.units import review_document
 
 GOLD_FIELDS = {"start", "end", "text", "claimant", "claimant_id", "evidence_type", "note",
@@ -113,6 +119,13 @@ def delete_gold(gold_id: int):
     gold_service.delete_gold(gold, current_user, version=version)
     db.session.commit()
     return "", 204
+
+
+@bp.get("/documents/<int:document_id>/gold/history")
+def gold_history(document_id: int):
+    """Every change to the document's gold layer, newest first: who, when, before, after."""
+    document = require_document(current_user, document_id, "reviewer")
+    return jsonify([event_json(event) for event in gold_service.history(document)])
 
 
 @bp.post("/documents/<int:document_id>/gold/undo")

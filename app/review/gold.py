@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.annotate.service import ClaimantChoice, resolve_claimant
@@ -174,6 +175,12 @@ def delete_gold(gold: GoldSpan, reviewer: User, *, version: int) -> None:
     _record(document, gold_id, new_batch(), reviewer, "delete", before, None)
     mark_in_review(document, reviewer)
     document.project.touch()
+
+
+def history(document: Document) -> list[GoldEvent]:
+    return list(db.session.scalars(
+        select(GoldEvent).where(GoldEvent.document_id == document.id)
+        .options(joinedload(GoldEvent.user)).order_by(GoldEvent.id.desc())))
 
 
 def undo_last(document: Document, reviewer: User) -> list[GoldEvent]:

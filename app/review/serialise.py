@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.models import GoldSpan
+from app.models import GoldEvent, GoldSpan
 from app.review.service import MergeProposal, QueueRow
 from app.review.units import ReviewDocument, ReviewUnit, Version
 
@@ -94,4 +94,18 @@ def proposal_json(proposal: MergeProposal) -> dict:
         "provenance": proposal.provenance,
         "share": round(proposal.share, 4),
         "span_id": proposal.span_id,
+    }
+
+
+def event_json(event: GoldEvent) -> dict:
+    return {
+        "id": event.id,
+        "gold_span_id": event.gold_span_id,
+        "action": event.action,
+        "user": event.user.username if event.user else None,
+        "at": event.at.isoformat(),
+        "batch": event.batch,
+        "before": event.before,
+        "after": event.after,
+        "undone": event.undone_at is not None,
     }

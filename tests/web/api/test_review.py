@@ -144,6 +144,12 @@ def test_undo_reverts_the_newest_decision_even_after_a_reload(api, review):
     assert db.session.get(GoldSpan, first["id"]) is not None
     history = db.session.query(GoldEvent).filter(GoldEvent.undone_at.is_not(None)).count()
     assert history == 3  # undone events stay in the history
+    events = api.get("rev", f"/api/v1/documents/{document.id}/gold/history").json
+    assert [(e["action"], e["undone"]) for e in events] == [
+        ("delete", True), ("update", True), ("create", True), ("create", False)]
+    assert events[1]["before"]["evidence_type"] == "eyewitness"
+    assert events[1]["after"]["evidence_type"] == "hearsay" and events[1]["user"] == "rev"
+    assert api.get("alice", f"/api/v1/documents/{document.id}/gold/history").status_code == 403
 
 
 def test_unanimous_then_majority_merge_and_remerge_keeps_reviewer_decisions(api, review):
