@@ -5,6 +5,7 @@ with `--scheme scheme.json` reads its own through `Scheme.from_dict`, which chec
 annotation page relies on (keys usable in URLs and CSS classes, colours, unique hotkeys).
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -51,11 +52,12 @@ class Scheme:
     claimant_types: tuple[ClaimantType, ...]
     source_types: tuple[SourceType, ...] = ()
 
-    @property
+    # Cached: importers ask for every span of a file (a frozen dataclass keeps a __dict__).
+    @functools.cached_property
     def evidence_keys(self) -> tuple[str, ...]:
         return tuple(evidence.key for evidence in self.evidence_types)
 
-    @property
+    @functools.cached_property
     def claimant_type_keys(self) -> tuple[str, ...]:
         return tuple(claimant_type.key for claimant_type in self.claimant_types)
 

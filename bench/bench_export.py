@@ -120,6 +120,75 @@ CHILD = textwrap.dedent("""
 """)
 
 
+IMPORT_DOCUMENTS = int(os.environ.get("BENCH_IMPORT_DOCUMENTS", "10000"))
+IMPORT_SPANS_PER_DOCUMENT = 30
+IMPORT_TARGET_SECONDS = 60
+IMPORT_TARGET_RSS_MB = 300
+
+IMPORT_CHILD = textwrap.dedent("""
+    import json, os, random, resource, sys, time
+    sys.path.insert(0, os.getcwd())
+    from app import create_app
+    from app.extensions import db
+    from app.models import User
+    from app.projects.importer import import_file
+    from app.projects.service import create_project, set_member
+    url, documents, per = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    rng = random.Random(5)
+    words = "the ministry said officials reported café صنعاء 🌊 witnesses".split()
+    text = " ".join(rng.choice(words) for _ in range(600))
+    starts = [i for i, c in enumerate(text) if c == " "][: per * 2: 2]
+    names = ("ann_one", "ann_two", "ann_three")
+    lines = []
+    for d in range(documents):
+        spans = [{"annotator": names[k % 3], "start": s + 1, "end": s + 12,
+                  "text": text[s + 1:s + 12], "claimant": f"Claimant {k % 50}",
+                  "claimant_type": "government", "evidence_type": "statistics"}
+                 for k, s in enumerate(starts)]
+        lines.append(json.dumps({"id": f"d{d}", "title": f"Document {d}", "text": text,
+                                 "annotations": spans}, ensure_ascii=False))
+    data = "\\n".join(lines).encode()
+    del lines
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        project = create_project("Import bench")
+        for name in names:
+            user = User(username=name, display_name=name)
+            db.session.add(user)
+            db.session.flush()
+            set_member(project, user, "annotator")
+        db.session.commit()
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        summary = import_file(project, "bench.jsonl", data)
+        db.session.commit()
+        seconds = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rss_mb": rss, "before_mb": before,
+                      "spans": summary.spans, "bytes": len(data)}))
+""")
+
+
+def import_in_child(database_url: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_CHILD, database_url, str(IMPORT_DOCUMENTS),
+         str(IMPORT_SPANS_PER_DOCUMENT)], capture_output=True, text=True, check=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def import_row(backend: str, database_url: str) -> str:
+    figures = import_in_child(database_url)
+    met = (figures["seconds"] < IMPORT_TARGET_SECONDS
+           and figures["rss_mb"] < IMPORT_TARGET_RSS_MB)
+    return (f"| {backend} | {IMPORT_DOCUMENTS:,} | {figures['spans']:,} | "
+            f"{figures['bytes'] / 2**20:.0f} | {figures['seconds']:.1f} | "
+            f"{figures['spans'] / figures['seconds']:,.0f} | {figures['before_mb']:.0f} | "
+            f"{figures['rss_mb']:.0f} | {'yes' if met else 'no'} |")
+
+
 def export_in_child(database_url: str, kind: str, fmt: str) -> dict:
     result = subprocess.run([sys.executable, "-c", CHILD, database_url, kind, fmt],
                             capture_output=True, text=True, check=True,
@@ -149,15 +218,18 @@ def measure(database_url: str) -> list[str]:
 
 def run() -> str:
     sections = []
+    imports = []
     with tempfile.TemporaryDirectory() as folder:
         sections.append(("SQLite", measure(f"sqlite:///{folder}/export.db")))
     name = postgres_database()
     if name is not None:
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
         try:
-            sections.append(("PostgreSQL", measure(
-                f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}")))
+            sections.append(("PostgreSQL", measure(url)))
+            imports.append(import_row("PostgreSQL", url))
         finally:
             drop_postgres_database(name)
+    load = os.getloadavg()[0]
     lines = [
         "## Export",
         "",
@@ -175,6 +247,18 @@ def run() -> str:
                   "|---|---:|---:|---:|---:|---:|---|", *rows]
     if name is None:
         lines += ["", "PostgreSQL: no server answered on 127.0.0.1:5432."]
+    lines += [
+        "", "## Import", "",
+        f"`app.projects.importer.import_file` on one interchange JSONL file of "
+        f"{IMPORT_DOCUMENTS:,} documents x {IMPORT_SPANS_PER_DOCUMENT} spans (3 annotators, "
+        "50 claimants), in a fresh process; the file is made in that process before timing, so "
+        "`RSS before` is the file and the interpreter. Targets: under "
+        f"{IMPORT_TARGET_SECONDS} s and under {IMPORT_TARGET_RSS_MB} MB peak RSS. Load average "
+        f"(1 min) at the end of the run: {load:.2f} on {os.cpu_count()} cores (other work on "
+        "the machine slows every figure here).", "",
+        "| database | documents | spans | file MB | seconds | spans/s | RSS before MB | "
+        "peak RSS MB | target met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|", *imports]
     return "\n".join(lines)
 
 

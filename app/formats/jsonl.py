@@ -55,6 +55,7 @@ GOLD_FIELDS = (*(name for name in ANNOTATION_FIELDS if name != "annotator"), "pr
 # After json.loads a properly paired "\ud83d\ude00" escape is one character, so any surrogate
 # code point left in a string was unpaired; it cannot be stored as UTF-8.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def read_jsonl(data: bytes, scheme: Scheme) -> list[ImportedDocument]:
@@ -113,13 +114,17 @@ def _read_line(
     except _DuplicateKey as duplicate:
         fields.fail(str(duplicate), "appears twice in the same object")
         return None
-    if _nesting_depth(value) > MAX_NESTING:
+    # Fast paths (most lines): fewer brackets than MAX_NESTING cannot nest deeper, and a
+    # lone surrogate can only come from a \uD8xx-\uDFxx escape in the line.
+    brackets = line.count("[") + line.count("{")
+    if brackets > MAX_NESTING and _nesting_depth(value) > MAX_NESTING:
         fields.fail(None, f"nested deeper than {MAX_NESTING} levels")
         return None
     if not isinstance(value, dict):
         fields.fail(None, f"each line must be a JSON object, not {_json_kind(value)}")
         return None
-    surrogate_path = _find_lone_surrogate(value, "")
+    surrogate_path = _find_lone_surrogate(value, "") \
+        if _SURROGATE_ESCAPE.search(line) else None
     if surrogate_path is not None:
         message = "contains an unpaired surrogate escape (\\ud800-\\udfff), which is not text"
         fields.fail(surrogate_path or None, message)

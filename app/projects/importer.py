@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.claimants.registry import ClaimantLookup, claimant_key
 from app.errors import ServiceError
@@ -74,42 +74,68 @@ def import_file(project: Project, filename: str, data: bytes, *, assign: int | N
         summary.claimants_created += apply_registry(project, batch.claimants,
                                                     claimants.registry)
         claimants.registry = ClaimantLookup(project)  # with the aliases just added
-    users: dict[str, User] = {}
-    created: list[Document] = []
-    for imported in documents:
-        document = Document(
-            project=project, external_id=imported.external_id, title=imported.title,
-            url=imported.url or "", published=_as_date(imported.published),
-            text=imported.text, sha256=text_sha256(imported.text), meta=imported.meta or {},
-        )
-        db.session.add(document)
-        created.append(document)
-        summary.documents += 1
-        for annotation in imported.annotations:
-            annotator = users.get(annotation.annotator) or _annotator(
-                project, annotation.annotator, create_users, summary)
-            users[annotation.annotator] = annotator
-            db.session.add(_span(document, annotator, annotation, claimants))
-            summary.spans += 1
-        for annotator in {users[a.annotator] for a in imported.annotations}:
-            # Imported annotations are finished work: their assignment is submitted.
-            now = utcnow()
-            db.session.add(Assignment(document=document, annotator=annotator,
-                                      status="submitted", started_at=now, submitted_at=now))
-        for annotation in imported.gold:
-            db.session.add(GoldSpan(
-                document=document, start=annotation.start, end=annotation.end,
-                text=annotation.text, claimant=claimants.resolve(annotation),
-                evidence_type=annotation.evidence_type, note=annotation.note or "",
-                provenance=annotation.provenance or "adjudicated"))
-            summary.gold_spans += 1
-    db.session.flush()
-    summary.document_ids = [d.id for d in created]
+    names = sorted({a.annotator for d in documents for a in d.annotations})
+    users = {name: _annotator(project, name, create_users, summary).id for name in names}
+    claimant_ids: dict[str, int] = {}
+
+    def claimant_id(annotation: ImportedAnnotation) -> int:
+        key = claimant_key(annotation.claimant)
+        if key not in claimant_ids:
+            claimant = claimants.resolve(annotation)
+            if claimant.id is None:
+                db.session.flush()
+            claimant_ids[key] = claimant.id
+        return claimant_ids[key]
+
+    # Bulk INSERTs, BATCH_DOCUMENTS documents at a time: no ORM object per span, so a large
+    # import neither crawls nor holds every row twice (docs/benchmarks.md).
+    for first in range(0, len(documents), BATCH_DOCUMENTS):
+        _insert_batch(project, documents[first:first + BATCH_DOCUMENTS], users, claimant_id,
+                      summary)
     if assign:
         # Only the documents of this file: others may be unassigned on purpose.
         summary.assignments_created = assign_documents(project, assign, summary.document_ids)
     project.touch()
     return summary
+
+
+BATCH_DOCUMENTS = 500
+
+
+def _insert_batch(project: Project, documents, users: dict[str, int], claimant_id,
+                  summary: ImportSummary) -> None:
+    ids = db.session.scalars(
+        insert(Document.__table__).returning(Document.id, sort_by_parameter_order=True),
+        [{"project_id": project.id, "external_id": d.external_id, "title": d.title,
+          "url": d.url or "", "published": _as_date(d.published), "text": d.text,
+          "sha256": text_sha256(d.text), "meta": d.meta or {}} for d in documents]).all()
+    spans, gold, assignments = [], [], []
+    now = utcnow()
+    for document_id, imported in zip(ids, documents, strict=True):
+        for a in imported.annotations:
+            spans.append({"document_id": document_id, "annotator_id": users[a.annotator],
+                          "start": a.start, "end": a.end, "text": a.text,
+                          "claimant_id": claimant_id(a), "evidence_type": a.evidence_type,
+                          "note": a.note or "", "created_at": now, "updated_at": now,
+                          "version": 1})
+        # Imported annotations are finished work: their assignment is submitted.
+        for name in sorted({a.annotator for a in imported.annotations}):
+            assignments.append({"document_id": document_id, "annotator_id": users[name],
+                                "status": "submitted", "assigned_at": now, "started_at": now,
+                                "submitted_at": now})
+        for a in imported.gold:
+            gold.append({"document_id": document_id, "start": a.start, "end": a.end,
+                         "text": a.text, "claimant_id": claimant_id(a),
+                         "evidence_type": a.evidence_type, "note": a.note or "",
+                         "provenance": a.provenance or "adjudicated", "rejected": False,
+                         "created_at": now, "updated_at": now, "version": 1})
+    for model, rows in ((Span, spans), (Assignment, assignments), (GoldSpan, gold)):
+        if rows:  # Core executemany: no ORM object or bookkeeping per row
+            db.session.execute(insert(model.__table__), rows)
+    summary.documents += len(ids)
+    summary.spans += len(spans)
+    summary.gold_spans += len(gold)
+    summary.document_ids.extend(ids)
 
 
 def _check_against_database(project: Project, filename: str, documents, create_users: bool,
@@ -168,14 +194,6 @@ def _annotator(project: Project, username: str, create: bool, summary: ImportSum
     if project_member(user, project) is None:
         set_member(project, user, "annotator")
     return user
-
-
-def _span(document: Document, annotator: User, annotation: ImportedAnnotation,
-          claimants: ClaimantResolver) -> Span:
-    return Span(document=document, annotator=annotator, start=annotation.start,
-                end=annotation.end, text=annotation.text,
-                claimant=claimants.resolve(annotation),
-                evidence_type=annotation.evidence_type, note=annotation.note or "")
 
 
 class ClaimantResolver:
