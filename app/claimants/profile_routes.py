@@ -19,7 +19,8 @@ from app.permissions import project_role_required
 from app.projects.routes import render_project_page
 
 bp = Blueprint("sources", __name__, url_prefix="/projects/<int:project_id>")
-HEATMAP_ROWS = 40  # the page's chart; the table, CSV and JSON hold every row
+HEATMAP_ROWS = 40  # the page's chart
+TABLE_ROWS = 100  # the page's table; CSV and JSON hold every row
 DIMENSION_NAMES = {"claimant": "Claimant", "root": "Organisation (affiliation root)",
                    "source_type": "Source type"}
 
@@ -64,7 +65,7 @@ def matrix(project: Project, fmt: str):
                            f"{DIMENSION_NAMES[dimension]} by evidence type")
     return render_project_page("claimants/matrix.html", project, result=result, chart=chart,
                                dimensions=DIMENSION_NAMES, args=request.args, error=None,
-                               heatmap_rows=HEATMAP_ROWS)
+                               heatmap_rows=HEATMAP_ROWS, table_rows=TABLE_ROWS)
 
 
 @bp.route("/sources/documents/<int:document_id>", defaults={"fmt": "html"})

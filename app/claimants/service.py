@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.claimants.registry import claimant_key
 from app.errors import ServiceError
@@ -35,16 +36,19 @@ def registry_rows(project: Project, query: str = "", status: str | None = None,
     autocomplete: any word starting with it), `status` 'confirmed' or 'proposed'."""
     from app.models import Span
 
-    span_counts = (select(Span.claimant_id, func.count().label("n")).group_by(Span.claimant_id)
-                   .subquery())
+    mine = select(Claimant.id).where(Claimant.project_id == project.id)
+    span_counts = (select(Span.claimant_id, func.count().label("n"))
+                   .where(Span.claimant_id.in_(mine)).group_by(Span.claimant_id).subquery())
     gold_counts = (select(GoldSpan.claimant_id, func.count().label("n"))
-                   .where(GoldSpan.rejected.is_(False)).group_by(GoldSpan.claimant_id)
-                   .subquery())
+                   .where(GoldSpan.rejected.is_(False), GoldSpan.claimant_id.in_(mine))
+                   .group_by(GoldSpan.claimant_id).subquery())
     statement = (
         select(Claimant, func.coalesce(span_counts.c.n, 0), func.coalesce(gold_counts.c.n, 0))
         .outerjoin(span_counts, span_counts.c.claimant_id == Claimant.id)
         .outerjoin(gold_counts, gold_counts.c.claimant_id == Claimant.id)
-        .where(Claimant.project_id == project.id).order_by(Claimant.name, Claimant.id))
+        .where(Claimant.project_id == project.id).order_by(Claimant.name, Claimant.id)
+        .options(selectinload(Claimant.aliases), selectinload(Claimant.affiliation),
+                 selectinload(Claimant.created_by)))
     if status is not None:
         statement = statement.where(Claimant.status == status)
     if query.strip():

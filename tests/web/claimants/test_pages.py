@@ -166,3 +166,20 @@ def test_refusals_name_the_field(client, auth, newsroom):
     edited = client.post(url + "/edit", data={"type": "alien"})
     assert edited.status_code == 422
     assert client.get(f"/projects/{project.id}/claimants/99999").status_code == 404
+
+
+def test_the_matrix_follows_changes_to_annotations_and_the_registry(client, auth, make,
+                                                                    newsroom):
+    project, _adj, pending, ministry, spokesman, _source, omar = newsroom
+    auth.login("rev")
+    url = f"/projects/{project.id}/sources.json"
+    assert client.get(url).get_json()["total"] == 5
+    make.span(pending, user("alice"), 34, 64, omar, "hearsay")
+    project.touch()  # as every span operation does
+    db.session.commit()
+    data = client.get(url).get_json()
+    assert data["total"] == 6
+    client.post(f"/projects/{project.id}/claimants/{omar.id}/merge",
+                data={"into": "Ministry of Defence"})
+    labels = {row["label"] for row in client.get(url).get_json()["counts"]}
+    assert "Omar Haddad" not in labels and "Ministry of Defence" in labels
