@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test bench setup dev-setup db demo lint browser-deps clean
+.PHONY: run test bench loadtest setup dev-setup db demo lint browser-deps clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: set PYTHON=/path/to/python3.11"; exit 1; }
@@ -40,6 +40,11 @@ test: dev-setup
 ## make bench: measure and write docs/benchmarks.md
 bench: dev-setup
 	$(BIN)/python bench/run_all.py $(BENCH)
+
+## make loadtest: PostgreSQL + gunicorn (4 workers) on 127.0.0.1, 50 annotators and 5 reviewers
+## for LOADTEST_SECONDS (60, at most 120); then every acknowledged save is checked in the database
+loadtest: dev-setup
+	$(BIN)/python loadtest/run.py
 
 lint: dev-setup
 	$(BIN)/ruff check .
