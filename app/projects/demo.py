@@ -120,7 +120,8 @@ def _load_registry(project: Project) -> None:
     entries = json.loads(demo_path("claimants.json").read_text(encoding="utf-8"))
     by_name: dict[str, Claimant] = {}
     for entry in entries:
-        claimant = Claimant(project=project, name=entry["name"], type=entry["type"])
+        claimant = Claimant(project=project, name=entry["name"], type=entry["type"],
+                            source_type=entry.get("source_type"))
         claimant.aliases = [ClaimantAlias(alias=a) for a in entry.get("aliases", [])]
         db.session.add(claimant)
         by_name[entry["name"]] = claimant

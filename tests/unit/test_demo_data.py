@@ -63,7 +63,8 @@ def test_registry_is_well_formed(registry):
     every_name = [n.casefold() for entry in registry for n in [entry["name"], *entry["aliases"]]]
     assert len(every_name) == len(set(every_name)), "a name or alias is used twice"
     for entry in registry:
-        assert set(entry) == {"name", "type", "aliases", "affiliation"}
+        assert set(entry) == {"name", "type", "aliases", "affiliation", "source_type"}
+        assert entry["source_type"] in default_scheme().source_type_keys
         assert entry["type"] in types
         assert entry["affiliation"] is None or entry["affiliation"] in names
 
