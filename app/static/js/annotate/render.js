@@ -12,15 +12,19 @@ function innermostFirst(a, b) {
 
 // Pieces of the text between consecutive cut points (every span boundary, and the draft's:
 // the range being created or edited), each with the spans covering it, innermost first.
-export function segmentPieces(textLength, spans, draft = null) {
-  const cuts = new Set([0, textLength]);
+// Only [from, textLength) is cut when `from` is given (one block of the text).
+export function segmentPieces(textLength, spans, draft = null, from = 0) {
+  const cuts = new Set([from, textLength]);
+  const within = (unit) => {
+    if (unit > from && unit < textLength) cuts.add(unit);
+  };
   for (const span of spans) {
-    cuts.add(span.u16Start);
-    cuts.add(span.u16End);
+    within(span.u16Start);
+    within(span.u16End);
   }
   if (draft) {
-    cuts.add(draft.start);
-    cuts.add(draft.end);
+    within(draft.start);
+    within(draft.end);
   }
   const sorted = [...cuts].sort((a, b) => a - b);
   const pieces = [];
@@ -34,29 +38,7 @@ export function segmentPieces(textLength, spans, draft = null) {
   return pieces;
 }
 
-export function renderText(container, text, spans, { selectedId = null, draft = null } = {}) {
-  const fragment = document.createDocumentFragment();
-  for (const piece of segmentPieces(text.length, spans, draft)) {
-    const content = text.slice(piece.start, piece.end);
-    if (piece.spans.length === 0 && !piece.inDraft) {
-      fragment.append(document.createTextNode(content));
-      continue;
-    }
-    const element = document.createElement("span");
-    element.className = segmentClasses(piece, selectedId).join(" ");
-    if (piece.spans.length) {
-      element.dataset.spans = piece.spans.map((span) => span.id).join(" ");
-      element.title = piece.spans
-        .map((span) => `${span.evidenceName} · ${span.claimant.name}`)
-        .join("\n");
-    }
-    element.textContent = content;
-    fragment.append(element);
-  }
-  container.replaceChildren(fragment);
-}
-
-function segmentClasses(piece, selectedId) {
+export function segmentClasses(piece, selectedId) {
   const depth = piece.spans.length;
   const classes = depth ? ["seg", `depth-${Math.min(depth, VISIBLE_LAYERS)}`] : ["seg"];
   if (depth > VISIBLE_LAYERS) classes.push("deep");
@@ -73,26 +55,60 @@ function segmentClasses(piece, selectedId) {
 // UTF-16 offset of a DOM position (node, offset) within the container's textContent.
 // A Range's toString() is exactly the text nodes' data, whatever elements wrap them.
 export function offsetWithin(container, node, offset) {
+  // Count from the start of the node's block (textview.js), not from the top of the text.
+  const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
+  const block = element && element !== container ? element.closest(".block[data-start]") : null;
+  const from = block && container.contains(block) ? block : container;
   const range = document.createRange();
-  range.setStart(container, 0);
+  range.setStart(from, 0);
   range.setEnd(node, offset);
-  return range.toString().length;
+  return (from === container ? 0 : Number(from.dataset.start)) + range.toString().length;
+}
+
+// Where to start looking for `unit`: the block (textview.js) holding it, found by binary
+// search over the blocks' data-start, so a lookup walks one paragraph, not the whole text.
+// The position at a block's very start, when the end of the previous text is wanted
+// (preferNext false), is looked for from the previous block.
+function searchRoot(container, unit, preferNext) {
+  const blocks = container.children;
+  if (!blocks.length || blocks[0].dataset.start === undefined) return { root: container, seen: 0 };
+  let low = 0;
+  let high = blocks.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (Number(blocks[middle].dataset.start) <= unit) low = middle;
+    else high = middle - 1;
+  }
+  if (!preferNext && low > 0 && Number(blocks[low].dataset.start) === unit) low -= 1;
+  return { root: blocks[low], seen: Number(blocks[low].dataset.start) };
 }
 
 // The DOM position (text node, offset) of UTF-16 offset `unit` in the container.
 export function positionOf(container, unit, preferNext = true) {
+  const { root, seen: before } = searchRoot(container, unit, preferNext);
+  const found = walkTo(root, before, unit, preferNext);
+  if (found || root === container) return found || endOf(container);
+  return walkTo(container, 0, unit, preferNext) || endOf(container);
+}
+
+function endOf(container) {
   const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
-  let seen = 0;
   let last = null;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) last = node;
+  return last ? { node: last, offset: last.data.length } : { node: container, offset: 0 };
+}
+
+function walkTo(root, before, unit, preferNext) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let seen = before;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const length = node.data.length;
     if (unit < seen + length || (unit === seen + length && !preferNext)) {
       return { node, offset: unit - seen };
     }
     seen += length;
-    last = node;
   }
-  return last ? { node: last, offset: last.data.length } : { node: container, offset: 0 };
+  return null;
 }
 
 // The current selection as UTF-16 offsets {start, end, anchor, focus} within the container,

@@ -41,6 +41,55 @@ export class SpanList {
     this.empty.hidden = spans.length !== 0;
   }
 
+  // Some spans changed (created, edited, deleted): replace only their items, in text order,
+  // instead of rebuilding a list of thousands.
+  update(spans, changedIds, selectedId) {
+    this.spans = spans;
+    const passes = new Set(this.visible().map((span) => span.id));
+    for (const id of changedIds) {
+      const old = this.list.querySelector(`button[data-id="${id}"]`);
+      if (old) old.parentElement.remove();
+    }
+    const byId = new Map(spans.map((span) => [span.id, span]));
+    for (const id of changedIds) {
+      const span = byId.get(id);
+      if (!span || !passes.has(id)) continue;
+      const item = this.item(span, id === selectedId);
+      const next = this.nextShownItem(span, passes);
+      this.list.insertBefore(item, next);
+    }
+    this.selectedId = null; // re-marked below
+    this.markSelected(selectedId);
+    this.fillClaimantFilter();
+    const filtered = passes.size !== spans.length ? ` (${passes.size} shown)` : "";
+    this.count.textContent = `${spans.length}${filtered}`;
+    this.empty.textContent = this.empty.dataset.emptyText;
+    this.empty.hidden = spans.length !== 0;
+  }
+
+  // The list item that must follow `span` (the next shown span in text order), or null.
+  nextShownItem(span, passes) {
+    const index = this.spans.indexOf(span);
+    for (let next = index + 1; next < this.spans.length; next += 1) {
+      const later = this.spans[next];
+      if (!passes.has(later.id)) continue;
+      const button = this.list.querySelector(`button[data-id="${later.id}"]`);
+      if (button) return button.parentElement;
+    }
+    return null;
+  }
+
+  // Only the selected item changes: move the mark instead of rebuilding the list.
+  markSelected(selectedId) {
+    if (selectedId === this.selectedId) return;
+    const previous = this.list.querySelector('button[aria-current="true"]');
+    if (previous) previous.removeAttribute("aria-current");
+    this.selectedId = selectedId;
+    const next = selectedId === null ? null
+      : this.list.querySelector(`button[data-id="${selectedId}"]`);
+    if (next) next.setAttribute("aria-current", "true");
+  }
+
   item(span, selected) {
     const item = document.createElement("li");
     const button = document.createElement("button");
@@ -73,6 +122,10 @@ export class SpanList {
     const current = this.claimantFilter.value;
     const claimants = new Map();
     for (const span of this.spans) claimants.set(String(span.claimant.id), span.claimant.name);
+    // Rebuilding the options costs more than comparing them: only when the claimants changed.
+    const signature = [...claimants].map(([id, name]) => `${id}:${name}`).sort().join("\n");
+    if (signature === this.claimantSignature) return;
+    this.claimantSignature = signature;
     const options = [new Option("All claimants", "")];
     const sorted = [...claimants].sort((a, b) => a[1].localeCompare(b[1]));
     for (const [id, name] of sorted) options.push(new Option(name, id));

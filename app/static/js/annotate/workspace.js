@@ -4,7 +4,8 @@
 
 import { apiRequest } from "./api.js";
 import { describeError } from "./panel.js";
-import { positionOf, readSelection, rectOf, renderText } from "./render.js";
+import { positionOf, readSelection, rectOf } from "./render.js";
+import { TextView } from "./textview.js";
 
 const QUOTE_LIMIT = 60;
 
@@ -23,6 +24,13 @@ export class Workspace {
     this.status = status;
     this.evidence = new Map(config.scheme.evidence_types.map((type) => [type.key, type]));
     this.spans = [];
+    this.view = new TextView(textElement, config.text);
+    // What the text shows now, and the ranges a change must redraw (see redraw()).
+    this.shown = null;
+    this.changed = [];
+    this.changedIds = new Set();
+    this.spansChanged = true;
+    this.listDrawn = false;
     this.selectedId = null;
     this.draft = null; // {start, end} being created or edited, UTF-16
     this.readOnly = config.readOnly;
@@ -52,6 +60,9 @@ export class Workspace {
       const spans = await apiRequest("GET", this.urls.spans);
       this.spans = spans.map((span) => this.decorate(span));
       this.sortSpans();
+      this.shown = null; // every span is new: draw it all
+      this.spansChanged = true;
+      this.listDrawn = false;
       this.redraw();
       this.textElement.dataset.loaded = "true";
     } catch (error) {
@@ -69,16 +80,59 @@ export class Workspace {
 
   upsert(span) {
     const decorated = this.decorate(span);
-    this.spans = this.spans.filter((existing) => existing.id !== span.id);
+    const old = this.span(span.id);
+    if (old) this.forget(old);
+    this.changed.push({ start: decorated.u16Start, end: decorated.u16End });
+    this.changedIds.add(decorated.id);
+    this.spansChanged = true;
     this.spans.push(decorated);
     this.sortSpans();
     return decorated;
   }
 
+  // Take a span out of the page's list; its place in the text is redrawn.
+  forget(span) {
+    this.changed.push({ start: span.u16Start, end: span.u16End });
+    this.changedIds.add(span.id);
+    this.spansChanged = true;
+    this.spans = this.spans.filter((existing) => existing.id !== span.id);
+  }
+
+  // Bring the page up to date, touching only what changed since the last redraw: the blocks
+  // of the text under changed spans, the old and new selection and the old and new draft;
+  // the side list is rebuilt only when spans changed (else only its selected item moves).
   redraw() {
-    renderText(this.textElement, this.text, this.spans,
-      { selectedId: this.selectedId, draft: this.draft });
-    if (this.list) this.list.render(this.spans, this.selectedId);
+    const selected = this.span(this.selectedId);
+    const now = {
+      selectedId: this.selectedId,
+      selection: selected ? { start: selected.u16Start, end: selected.u16End } : null,
+      draft: this.draft ? { ...this.draft } : null,
+    };
+    const state = { selectedId: now.selectedId, draft: now.draft };
+    if (this.shown === null) {
+      this.view.renderAll(this.spans, state);
+    } else {
+      const ranges = this.changed;
+      for (const key of ["selection", "draft"]) {
+        const before = this.shown[key];
+        const after = now[key];
+        if (before && (!after || before.start !== after.start || before.end !== after.end
+            || this.shown.selectedId !== now.selectedId)) ranges.push(before);
+        if (after && (!before || before.start !== after.start || before.end !== after.end
+            || this.shown.selectedId !== now.selectedId)) ranges.push(after);
+      }
+      if (ranges.length) this.view.update(this.spans, state, ranges);
+    }
+    this.shown = now;
+    this.changed = [];
+    const changedIds = this.changedIds;
+    this.changedIds = new Set();
+    if (!this.list) return;
+    if (this.spansChanged && !this.listDrawn) this.list.render(this.spans, this.selectedId);
+    else if (this.spansChanged) this.list.update(this.spans, changedIds, this.selectedId);
+    else this.list.markSelected(this.selectedId);
+    this.listDrawn = true;
+    this.spansChanged = false;
   }
 
   // --- selecting ---------------------------------------------------------------------------
@@ -237,7 +291,7 @@ export class Workspace {
       this.status.show(describeError(error), "error");
       return;
     }
-    this.spans = this.spans.filter((existing) => existing.id !== span.id);
+    this.forget(span);
     this.selectedId = null;
     this.closePanel();
     this.status.show(`Deleted “${short(span.text)}”.`, "ok",
