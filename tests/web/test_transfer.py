@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 
@@ -177,3 +178,16 @@ def test_agreement_report_downloads_as_json_and_csv_for_reviewers_only(client, a
     assert figures["documents"] == "1" and figures["annotators[0]"] == "alice"
     assert float(figures["spans.f1_overlap"]) == report["spans"]["f1_overlap"]
     assert download(client, auth, newsroom, "alice", format="agreement-csv").status_code == 403
+
+
+def test_review_page_links_a_download_of_that_document_only(client, auth, newsroom, make):
+    quiet = make.document(newsroom, "A quiet day at the dam.", title="Quiet",
+                          assign=("alice",), status="submitted")
+    auth.logout()
+    auth.login("rev")
+    page = client.get(f"/documents/{quiet.id}/review").get_data(as_text=True)
+    match = re.search(r'href="([^"]*/downloads/file[^"]*)"[^>]*download>', page)
+    assert match, page[:2000]
+    response = client.get(match.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert [d["id"] for d in jsonl_records(response) if "title" in d] == [quiet.external_id]
