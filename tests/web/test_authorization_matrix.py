@@ -173,6 +173,10 @@ def _matches(outcome, response, policy: str) -> bool:
 
 @pytest.fixture
 def world(app, make):
+    return build_world(make)
+
+
+def build_world(make) -> dict:
     """Project A (annotator, a second annotator, reviewer, manager), project B (outsider);
     an admin and a deactivated account; a token for each."""
     a = make.project("Alpha", annotator="annotator", other="annotator", reviewer="reviewer",
