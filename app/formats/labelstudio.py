@@ -170,6 +170,11 @@ def _read_regions(results, where, text, offsets, scheme, errors) -> list[Importe
             errors.append(FormatError(None, field, "the region has no claimant"))
             continue
         choices = (region.get("claimant_type") or (0, {}))[1].get("choices") or [None]
+        if not isinstance(choices, list) or (choices[0] is not None
+                                             and choices[0] not in scheme.claimant_type_keys):
+            errors.append(FormatError(None, field, f"claimant type {choices!r} is not one of "
+                                      "the scheme's"))
+            continue
         spans.append(ImportedAnnotation(
             annotator=None, start=place[0], end=place[1], text=text[place[0]:place[1]],
             claimant=normalise_text(claimant), claimant_type=choices[0],

@@ -134,6 +134,10 @@ def _read_one(content: bytes, system, folder, where, scheme, documents, errors) 
         if not claim.claimant:
             errors.append(FormatError(None, f"{field}.claimant", "is required", file=where))
             continue
+        if claim.claimant_type and claim.claimant_type not in scheme.claimant_type_keys:
+            errors.append(FormatError(None, f"{field}.claimant_type", f"{claim.claimant_type!r}"
+                                      " is not a claimant type of the scheme", file=where))
+            continue
         span = ImportedAnnotation(annotator, claim.begin, claim.end, text[claim.begin:claim.end],
                                   normalise_text(claim.claimant), claim.claimant_type or None,
                                   claim.evidence_type, claim.note or "",

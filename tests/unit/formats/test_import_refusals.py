@@ -109,3 +109,15 @@ def test_jsonl_registry_with_an_unknown_claimant_type_is_refused():
     line = json.dumps({"claimant": {"name": "X", "type": "alien"}}).encode()
     [message] = refused("r.jsonl", line)
     assert 'line 1, field "claimant.type"' in message
+
+
+def test_unknown_claimant_types_are_refused_in_labelstudio_and_xmi():
+    tasks = json.loads(written(write_labelstudio))
+    for result in tasks[0]["annotations"][0]["result"]:
+        if result["type"] == "choices":
+            result["value"]["choices"] = ["alien"]
+    assert any("alien" in m for m in refused("ls.json", json.dumps(tasks).encode()))
+    data = edited_zip(written(write_xmi), "alice/dam_1.xmi",
+                      lambda xmi: xmi.replace('claimant_type="government"',
+                                              'claimant_type="alien"'))
+    assert any("alice/dam_1.xmi" in m and "'alien'" in m for m in refused("i.zip", data))
