@@ -16,7 +16,7 @@ from tests.conftest import count_rows
 REGISTRY = {"claimants": [
     {"name": "Igor Konashenkov", "type": "military", "source_type": "official",
      "affiliation": "Ministry of Defence", "role": "spokesman",
-     "external_id": "https://www.wikidata.org/wiki/Q4202357", "aliases": ["Konashenkov"]},
+     "external_id": "https://example.org/people/konashenkov", "aliases": ["Konashenkov"]},
     {"name": "Ministry of Defence", "type": "government", "aliases": ["MoD"]},
 ]}
 
