@@ -40,12 +40,26 @@ function select(index, { scroll = true } = {}) {
   document.querySelectorAll(`#review-text .piece[data-units~="${unit.dataset.index}"]`)
     .forEach((piece) => piece.classList.add("current"));
   if (scroll) {
-    unit.scrollIntoView({ block: "nearest" });
+    scrollWithin(document.querySelector(".review-units"), unit);
     const piece = document.querySelector("#review-text .piece.current");
-    if (piece) piece.scrollIntoView({ block: "nearest" });
+    if (piece) scrollWithin(field("review-text"), piece);
   }
   unit.focus({ preventScroll: true });
-  history.replaceState(null, "", `#unit-${unit.dataset.index}`);
+  // Remember the unit in the URL (a reload comes back to it). Not "#unit-N": a fragment that
+  // names an element makes the browser scroll the page to it and focus it.
+  history.replaceState(null, "", `#at-${unit.dataset.index}`);
+}
+
+// Bring `element` into view inside its scrolling `container` only: the page itself stays put,
+// so the header and its buttons do not scroll away.
+function scrollWithin(container, element) {
+  if (!container) return;
+  const outer = container.getBoundingClientRect();
+  const inner = element.getBoundingClientRect();
+  if (inner.top < outer.top) container.scrollTop -= outer.top - inner.top + 8;
+  else if (inner.bottom > outer.bottom) {
+    container.scrollTop += Math.min(inner.bottom - outer.bottom + 8, inner.top - outer.top - 8);
+  }
 }
 
 function currentUnit() {
@@ -365,7 +379,7 @@ function start() {
   field("merge-preview-button").addEventListener("click", previewMerge);
   field("merge-confirm").addEventListener("click", confirmMerge);
   field("merge-cancel").addEventListener("click", () => field("merge-dialog").close());
-  const hash = window.location.hash.match(/^#unit-(\d+)$/);
+  const hash = window.location.hash.match(/^#(?:at|unit)-(\d+)$/);
   const list = units();
   const fromHash = hash ? list.findIndex((unit) => unit.dataset.index === hash[1]) : -1;
   const firstOpen = list.findIndex((unit) => !unit.classList.contains("st-decided"));
