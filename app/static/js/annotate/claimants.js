@@ -127,6 +127,13 @@ export class ClaimantField {
       type.className = "option-type";
       type.textContent = this.typeNames[option.type] || option.type;
       item.append(name, " ", type);
+      if (option.status === "proposed") {
+        // Not yet confirmed by a reviewer: only its author and reviewers see it.
+        const proposed = document.createElement("span");
+        proposed.className = "option-alias";
+        proposed.textContent = "proposed";
+        item.append(" ", proposed);
+      }
       if (option.matched && option.matched !== option.name) {
         const alias = document.createElement("span");
         alias.className = "option-alias";
