@@ -7,7 +7,8 @@ the target confirmed (shared); `source` is deleted. The ClaimantEvent records ev
 undo needs (the source row, its aliases, the re-pointed ids, the aliases added, the target's
 status and affiliation before) so undo_merge puts back the state before the merge, ids
 included. Spans created later with the target keep it; re-pointed spans since deleted stay
-deleted.
+deleted. Snapshots in the gold history (GoldEvent) that name the source are re-pointed too,
+so undoing a gold change never restores a deleted claimant.
 
 Re-pointing is done with bulk UPDATEs: they do not bump `Span.version` (a merge changes who
 a claim is attributed to, not what the annotator wrote) and they stay fast for large
@@ -24,7 +25,16 @@ from app.claimants.registry import claimant_key
 from app.claimants.service import record
 from app.errors import ServiceError
 from app.extensions import db
-from app.models import Claimant, ClaimantAlias, ClaimantEvent, GoldSpan, Span, User
+from app.models import (
+    Claimant,
+    ClaimantAlias,
+    ClaimantEvent,
+    Document,
+    GoldEvent,
+    GoldSpan,
+    Span,
+    User,
+)
 from app.models.base import utcnow
 
 ROW_FIELDS = ("name", "type", "source_type", "affiliation_id", "role", "description",
@@ -56,6 +66,9 @@ def merge_claimants(source: Claimant, target: Claimant, user: User | None) -> Cl
     target.status = "confirmed"
     _repoint(Span, span_ids, target.id)
     _repoint(GoldSpan, gold_ids, target.id)
+    # The gold history's snapshots name claimants too: undoing a gold change must not bring
+    # back a claimant that no longer exists.
+    details["gold_history"] = _swap_history(project.id, source.id, target.id)
     if members:
         db.session.execute(update(Claimant).where(Claimant.id.in_(members))
                            .values(affiliation_id=target.id)
@@ -79,6 +92,21 @@ def _take_names(source: Claimant, target: Claimant) -> list[str]:
             target.aliases.append(ClaimantAlias(alias=name))
             added.append(name)
     return added
+
+
+def _swap_history(project_id: int, source_id: int, target_id: int) -> dict[str, list[str]]:
+    """Point the project's gold-history snapshots naming `source_id` at `target_id`;
+    returns {event id: ["before" and/or "after"]} for undo."""
+    swapped: dict[str, list[str]] = {}
+    events = db.session.scalars(select(GoldEvent).join(
+        Document, Document.id == GoldEvent.document_id).where(Document.project_id == project_id))
+    for event in events:
+        for side in ("before", "after"):
+            snapshot = getattr(event, side)
+            if snapshot and snapshot.get("claimant_id") == source_id:
+                setattr(event, side, {**snapshot, "claimant_id": target_id})  # a new dict: saved
+                swapped.setdefault(str(event.id), []).append(side)
+    return swapped
 
 
 def _repoint(model, ids: list[int], claimant_id: int) -> None:
@@ -120,6 +148,12 @@ def undo_merge(event: ClaimantEvent, user: User | None) -> Claimant:
         ids = list(db.session.scalars(select(model.id).where(
             model.id.in_(details[key]), model.claimant_id == target.id)))
         _repoint(model, ids, source.id)
+    for event_id, sides in details.get("gold_history", {}).items():
+        event = db.session.get(GoldEvent, int(event_id))
+        for side in sides if event is not None else ():
+            snapshot = getattr(event, side)
+            if snapshot and snapshot.get("claimant_id") == target.id:
+                setattr(event, side, {**snapshot, "claimant_id": source.id})
     if details["members"]:
         db.session.execute(update(Claimant).where(
             Claimant.id.in_(details["members"]), Claimant.affiliation_id == target.id)

@@ -16,7 +16,7 @@ from app.claimants.service import (
 )
 from app.errors import ServiceError
 from app.extensions import db
-from app.models import Claimant, ClaimantAlias, GoldSpan, Span, User
+from app.models import Claimant, ClaimantAlias, GoldEvent, GoldSpan, Span, User
 
 TEXT = "Igor Konashenkov said the strike hit depots. The ministry denied it."
 
@@ -41,7 +41,10 @@ def registry_state(project) -> dict:
     aliases = sorted(db.session.execute(select(ClaimantAlias.claimant_id, ClaimantAlias.alias)))
     spans = dict(db.session.execute(select(Span.id, Span.claimant_id)).all())
     gold = dict(db.session.execute(select(GoldSpan.id, GoldSpan.claimant_id)).all())
-    return {"claimants": claimants, "aliases": aliases, "spans": spans, "gold": gold}
+    history = [(e.id, e.before, e.after) for e in db.session.scalars(
+        select(GoldEvent).order_by(GoldEvent.id))]
+    return {"claimants": claimants, "aliases": aliases, "spans": spans, "gold": gold,
+            "history": history}
 
 
 def test_rename_keeps_the_old_name_as_an_alias(app, make, newsroom):
@@ -133,6 +136,10 @@ def split(make, newsroom):
                     evidence_type="official_statement", provenance="adjudicated",
                     sources=spans[:2])
     db.session.add(gold)
+    db.session.flush()
+    db.session.add(GoldEvent(document_id=document.id, gold_span_id=gold.id, batch="b1",
+                             action="create", before=None,
+                             after={"id": gold.id, "claimant_id": long.id}))
     db.session.commit()
     return project, short, long, aide, spans, gold
 
@@ -147,6 +154,8 @@ def test_merge_repoints_spans_gold_and_members_and_keeps_names(app, split):
     assert spans[2].claimant.name == "Ministry of Defence"
     assert gold.claimant_id == short.id
     assert aide.affiliation_id == short.id
+    [event] = db.session.scalars(select(GoldEvent)).all()
+    assert event.after["claimant_id"] == short.id  # undoing it cannot revive the merged one
     assert sorted(a.alias for a in short.aliases) == ["Konashenkov",
                                                       "Major-General Igor Konashenkov"]
     matches = search_claimants(project, "major-general", user("alice"))
