@@ -2,7 +2,7 @@
 // with Ctrl or Alt), N or Enter opens the panel on the selection, an evidence type's key opens
 // it with that type. Anywhere: J/K step through my spans, ? shows the shortcuts.
 
-import { placeCaret } from "./render.js";
+import { placeCaret, positionOf, readSelection } from "./render.js";
 
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 const MOVES = {
@@ -27,12 +27,18 @@ export function wireKeyboard({ workspace, textElement, caret, listElement, help,
   textElement.addEventListener("keydown", (event) => {
     if (event.metaKey) return;
     const move = MOVES[event.key];
+    if (move && move[1] === "line" && (event.ctrlKey || event.altKey)) {
+      event.preventDefault();
+      jump(workspace, textElement, move[0] === "forward" ? 1 : -1,
+        event.ctrlKey ? "paragraph" : "sentence", event.shiftKey);
+      caret.scrollIntoView({ block: "nearest" });
+      return;
+    }
     if (move) {
       event.preventDefault();
       ensureSelectionInside(textElement);
-      const byWord = (event.ctrlKey || event.altKey) && move[1] === "character";
       window.getSelection().modify(event.shiftKey ? "extend" : "move", move[0],
-        byWord ? "word" : move[1]);
+        granularity(event, move[1]));
       caret.scrollIntoView({ block: "nearest" });
       return;
     }
@@ -80,9 +86,20 @@ export function wireKeyboard({ workspace, textElement, caret, listElement, help,
   });
 
   document.addEventListener("keydown", (event) => {
-    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.defaultPrevented) return;
     const target = event.target;
     if (TYPING.has(target.tagName) || target.closest("#span-panel, dialog, #span-chooser")) {
+      return;
+    }
+    if ((event.ctrlKey || event.metaKey) && !event.shiftKey && event.key.toLowerCase() === "z") {
+      event.preventDefault();
+      if (!workspace.panel.isOpen) workspace.undoLast();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if ((event.key === "Delete" || event.key === "Backspace") && !workspace.panel.isOpen) {
+      event.preventDefault();
+      workspace.removeSelected();
       return;
     }
     if (event.key === "?") {
@@ -98,6 +115,28 @@ export function wireKeyboard({ workspace, textElement, caret, listElement, help,
       workspace.cancel();
     }
   });
+}
+
+// Ctrl or Alt with ←/→ moves by word (the browser's own word boundaries).
+function granularity(event, unit) {
+  return unit === "character" && (event.ctrlKey || event.altKey) ? "word" : unit;
+}
+
+// Ctrl+↓/↑ to the next/previous paragraph start, Alt+↓/↑ sentence start; with Shift the
+// selection grows or shrinks to it. The stops come from the text model, not the browser's
+// Selection.modify, whose "paragraph" keeps the column like a line move does.
+function jump(workspace, textElement, direction, kind, extend) {
+  ensureSelectionInside(textElement);
+  const selection = readSelection(textElement);
+  if (!selection) return;
+  const target = workspace.model.nextStart(selection.focus, direction, kind);
+  const to = positionOf(textElement, target, true);
+  if (extend) {
+    const from = positionOf(textElement, selection.anchor, true);
+    window.getSelection().setBaseAndExtent(from.node, from.offset, to.node, to.offset);
+  } else {
+    window.getSelection().collapse(to.node, to.offset);
+  }
 }
 
 // Keyboard users start with a caret at the top of the text (or where they left it).

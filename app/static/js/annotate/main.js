@@ -5,6 +5,7 @@ import { OffsetTable } from "../offsets.js";
 import { SESSION_EXPIRED } from "./api.js";
 import { SpanChooser } from "./chooser.js";
 import { ClaimantField } from "./claimants.js";
+import { wireFind } from "./find.js";
 import { wireKeyboard } from "./keyboard.js";
 import { SpanPanel } from "./panel.js";
 import { SpanList } from "./spanlist.js";
@@ -73,6 +74,8 @@ function start() {
     hotkeys,
   });
   wireDialogs(workspace);
+  wireFind({ form: byId("find-box"), input: byId("find-input"), count: byId("find-count"),
+    textElement, text: config.text });
   wireSessionBanner(byId("session-banner"));
   guardUnsavedInput(workspace.panel);
   workspace.load();

@@ -16,12 +16,25 @@ function segmentsOf(text, granularity) {
       wordLike: granularity === "word" ? Boolean(part.isWordLike) : true,
     }));
   }
+  if (granularity === "sentence") return fallbackSentences(text);
   const pattern = granularity === "word" ? FALLBACK_WORD : FALLBACK_GRAPHEME;
   return Array.from(text.matchAll(pattern), (match) => ({
     start: match.index,
     end: match.index + match[0].length,
     wordLike: true,
   }));
+}
+
+// Without Intl.Segmenter: a sentence ends after . ! or ? followed by white space.
+function fallbackSentences(text) {
+  const parts = [];
+  let start = 0;
+  for (const match of text.matchAll(/[.!?]+\s+/gu)) {
+    parts.push({ start, end: match.index + match[0].length, wordLike: true });
+    start = match.index + match[0].length;
+  }
+  parts.push({ start, end: text.length, wordLike: true });
+  return parts;
 }
 
 // Index of the last element of sorted `values` that is <= target (-1 if none).
@@ -105,6 +118,34 @@ export class TextModel {
     if (moved === null) return range;
     const next = edge === "start" ? { start: moved, end } : { start, end: moved };
     return next.start < next.end ? next : range;
+  }
+
+  // Where paragraphs (after each run of line breaks) and sentences (UAX #29, through
+  // Intl.Segmenter) start: the stops of Ctrl+↓/↑ and Alt+↓/↑. Computed when first used.
+  starts(kind) {
+    const key = `${kind}Starts`;
+    if (!this[key]) {
+      const found = new Set([0, this.text.length]);
+      if (kind === "paragraph") {
+        for (const match of this.text.matchAll(/\n+/g)) found.add(match.index + match[0].length);
+      } else {
+        for (const part of segmentsOf(this.text, "sentence")) {
+          const trimmed = this.trim(part.start, part.end);
+          if (trimmed) found.add(trimmed.start);
+        }
+      }
+      this[key] = Int32Array.from([...found].sort((a, b) => a - b));
+    }
+    return this[key];
+  }
+
+  // The next (direction 1) or previous (-1) paragraph or sentence start from `unit`.
+  nextStart(unit, direction, kind) {
+    const stops = this.starts(kind);
+    const index = lastAtOrBefore(stops, unit);
+    if (direction > 0) return stops[Math.min(index + 1, stops.length - 1)];
+    const back = stops[index] === unit ? index - 1 : index;
+    return stops[Math.max(back, 0)];
   }
 
   nextGrapheme(unit, direction) {

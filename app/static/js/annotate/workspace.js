@@ -32,6 +32,8 @@ export class Workspace {
     this.spansChanged = true;
     this.listDrawn = false;
     this.selectedId = null;
+    // My changes on this page, newest last, for Ctrl+Z: {kind: create|edit|delete, ...}.
+    this.history = [];
     this.draft = null; // {start, end} being created or edited, UTF-16
     this.readOnly = config.readOnly;
     this.panel = null; // set by main.js
@@ -262,6 +264,8 @@ export class Workspace {
         saved = await apiRequest("PATCH", this.urls.span + span.id, body);
       }
       const shown = this.upsert(saved);
+      this.history.push(span === null ? { kind: "create", id: shown.id }
+        : { kind: "edit", id: shown.id, before: span });
       this.selectedId = shown.id;
       this.closePanel();
       const verb = span === null ? "Saved" : "Saved changes to";
@@ -292,14 +296,66 @@ export class Workspace {
       return;
     }
     this.forget(span);
+    this.history.push({ kind: "delete", span });
     this.selectedId = null;
     this.closePanel();
     this.status.show(`Deleted “${short(span.text)}”.`, "ok",
       { label: "Undo", run: () => this.undoDelete(span) });
   }
 
+  // Delete the span chosen in the list or the text (Delete/Backspace), with Undo offered.
+  removeSelected() {
+    const span = this.span(this.selectedId);
+    if (this.readOnly || !span) {
+      this.status.show(this.readOnly ? "This document is read-only."
+        : "Choose a span first (J/K or a click), then press Delete.", "info");
+      return;
+    }
+    this.remove(span);
+  }
+
+  // Ctrl+Z: undo my last change on this page: delete what I created, put back what I
+  // changed, restore what I deleted.
+  async undoLast() {
+    if (this.readOnly) return;
+    const change = this.history.pop();
+    if (!change) {
+      this.status.show("Nothing to undo.", "info");
+      return;
+    }
+    if (change.kind === "delete") {
+      await this.undoDelete(change.span, { fromHistory: true });
+      return;
+    }
+    const span = this.span(change.id);
+    if (!span) return;
+    try {
+      if (change.kind === "create") {
+        await apiRequest("DELETE", this.urls.span + span.id);
+        this.forget(span);
+        if (this.selectedId === span.id) this.selectedId = null;
+        this.redraw();
+        this.status.show(`Undone: “${short(span.text)}” is no longer annotated.`, "ok");
+        return;
+      }
+      const before = change.before;
+      const restored = await apiRequest("PATCH", this.urls.span + span.id, {
+        version: span.version, start: before.start, end: before.end, text: before.text,
+        claimant_id: before.claimant.id, evidence_type: before.evidence_type,
+        note: before.note || "",
+      });
+      this.select(this.upsert(restored).id);
+      this.status.show(`Undone: “${short(before.text)}” is as it was.`, "ok");
+    } catch (error) {
+      this.history.push(change);
+      this.status.show(`Undo failed: ${describeError(error)}`, "error");
+    }
+  }
+
   // Undo a delete by creating the same span again (it gets a new id).
-  async undoDelete(span) {
+  async undoDelete(span, { fromHistory = false } = {}) {
+    // The status line's Undo and Ctrl+Z undo the same delete: it leaves the history here.
+    if (!fromHistory) this.history = this.history.filter((change) => change.span !== span);
     try {
       const restored = await apiRequest("POST", this.urls.createSpan, {
         start: span.start, end: span.end, text: span.text, claimant_id: span.claimant.id,
