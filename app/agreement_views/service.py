@@ -191,6 +191,7 @@ def agreement_report(project: Project, options: AgreementOptions | None = None) 
             load_documents(project, options), mode=options.mode,
             bootstrap_draws=current_app.config.get("AGREEMENT_BOOTSTRAP_DRAWS",
                                                    DEFAULT_BOOTSTRAP_DRAWS))
+        report["vs_gold"] = gold_section(project, options)
         cache.put(key, report)
     report = copy.deepcopy(report)
     if project.claimants_agree_by_root and not options.claimants_by_root:
@@ -198,6 +199,16 @@ def agreement_report(project: Project, options: AgreementOptions | None = None) 
         by_root = agreement_report(project, dataclasses.replace(options, claimants_by_root=True))
         report["claimant_same_organisation"] = by_root.get("claimant")
     return report
+
+
+def gold_section(project: Project, options: AgreementOptions) -> dict:
+    """Each annotator against the adjudicated gold layer (app.agreement.vs_gold), over the
+    adjudicated documents among those the options select; `documents` says how many."""
+    from app.agreement.vs_gold import compare_with_gold
+    from app.review.scores import load_gold_documents
+
+    documents = load_gold_documents(project, options.documents)
+    return compare_with_gold(documents, options.annotators)
 
 
 def assignment_fingerprint(project: Project) -> tuple:

@@ -23,9 +23,13 @@ def adjudicated_document_ids(project: Project) -> list[int]:
         .order_by(DocumentReview.document_id)))
 
 
-def load_gold_documents(project: Project) -> list[GoldDocument]:
-    """Every adjudicated document with its submitted work and its gold layer."""
+def load_gold_documents(project: Project, only: tuple[int, ...] | None = None
+                        ) -> list[GoldDocument]:
+    """Every adjudicated document (of `only`, when given) with its submitted work and its
+    gold layer."""
     ids = adjudicated_document_ids(project)
+    if only is not None:
+        ids = [document_id for document_id in ids if document_id in set(only)]
     if not ids:
         return []
     gold: dict[int, list[AnnotatedSpan]] = {}

@@ -73,3 +73,13 @@ def test_reviewers_see_everyone_annotators_only_themselves_when_shared(client, a
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and ">alice<" in html and "bob" not in html
     assert "66.7%" in html  # alice's overlap recall, 2 of 3 gold spans
+
+
+def test_dashboard_and_agreement_json_carry_the_figures_against_gold(client, auth, adjudicated):
+    auth.login("rev")
+    report = client.get(f"/api/v1/projects/{adjudicated.id}/agreement").get_json()
+    assert report["vs_gold"]["documents"] == 1
+    assert report["vs_gold"]["per_annotator"]["alice"]["overlap"]["f1"] == pytest.approx(0.8)
+    html = client.get(f"/projects/{adjudicated.id}/agreement").get_data(as_text=True)
+    assert "Against gold" in html and "over the 1 adjudicated document" in html
+    assert "0.800" in html  # alice's overlap F1
