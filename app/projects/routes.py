@@ -79,6 +79,7 @@ PROJECT_LINKS = (
     ("projects.members", "Members", "manager"),
     ("projects.upload", "Upload articles", "manager"),
     ("projects.edit_project", "Settings", "manager"),
+    ("audit.project_log", "Audit log", "manager"),
 )
 
 
@@ -141,9 +142,13 @@ def new_project():
 @bp.route("/<int:project_id>")
 @project_role_required("annotator")
 def show_project(project: Project):
+    from app.review.service import guideline_gaps  # managers read review findings here
+
     return render_project_page(
         "projects/show.html", project, overview=project_overview_for(current_user, project),
-        scheme=project_scheme(project))
+        scheme=project_scheme(project),
+        guideline_gaps=guideline_gaps(project) if has_role(current_user, project, "manager")
+        else [])
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])

@@ -128,3 +128,29 @@ def test_an_annotator_sees_the_note_her_returned_work_came_back_with(client, aut
     auth.login("alice")  # still submitted: no note, and nothing of carol's
     html = client.get(f"/annotate/documents/{review.document.id}").get_data(as_text=True)
     assert "Sent back" not in html and api_note not in html
+
+
+def test_guideline_gap_decisions_are_listed_for_managers_on_the_project_page(client, auth,
+                                                                               review):
+    from app.annotate.service import ClaimantChoice
+    from app.extensions import db
+    from app.models import User
+    from app.review.gold import GoldInput, create_gold
+    from app.review.units import review_document
+
+    unit = review_document(review.document).units[2]
+    span = unit.versions[0].span
+    reviewer = db.session.query(User).filter_by(username="rev").one()
+    create_gold(review.document, reviewer, GoldInput(
+        start=span.start, end=span.end, text=span.text,
+        claimant=ClaimantChoice(claimant_id=span.claimant_id),
+        evidence_type="eyewitness", reason="guideline_gap", note="Hearsay or eyewitness?",
+        source_span_ids=tuple(unit.span_ids)))
+    db.session.commit()
+    auth.login("boss")
+    html = client.get(f"/projects/{review.project.id}").get_data(as_text=True)
+    assert "Guideline gaps found in review (1)" in html and "Hearsay or eyewitness?" in html
+    auth.logout()
+    auth.login("rev")  # reviewers decide; the list is the managers'
+    assert "Guideline gaps" not in client.get(f"/projects/{review.project.id}").get_data(
+        as_text=True)
