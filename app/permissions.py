@@ -312,3 +312,16 @@ def project_creator_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def may_send_set_password_link(manager: User, user: User, project: Project) -> bool:
+    """A project manager may issue a set-password link for a member who has never had a
+    password (an invited or imported account), when every project that account belongs to
+    is one the manager manages: a link must not hand over someone else's project work."""
+    if user.password_hash or user.is_admin or not user.active:
+        return False
+    if not has_role(manager, project, "manager") or project_member(user, project) is None:
+        return False
+    their_projects = db.session.scalars(
+        select(ProjectMember.project_id).where(ProjectMember.user_id == user.id))
+    return all(has_role(manager, project_id, "manager") for project_id in their_projects)

@@ -22,6 +22,7 @@ from app.models import ROLES_IN_WORDS, Project, User
 from app.permissions import (
     Denied,
     has_role,
+    may_send_set_password_link,
     project_creator_required,
     project_member,
     project_role_required,
@@ -293,7 +294,9 @@ def member_or_404(project: Project, user_id: int) -> User:
 def render_members(project: Project, form: MemberForm, status: int = 200):
     return render_project_page("projects/members.html", project, status, form=form,
                                members=project_members(project), confirm=ConfirmForm(),
-                               invite_form=InviteForm(formdata=None))
+                               invite_form=InviteForm(formdata=None),
+                               may_send_link=lambda user: may_send_set_password_link(
+                                   current_user, user, project))
 
 
 # --- upload ----------------------------------------------------------------------------------

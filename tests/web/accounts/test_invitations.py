@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.extensions import db
+from app.models import SetPasswordLink
 from app.permissions import role_in
+from app.projects.service import set_member
 from tests.web.accounts.helpers import GOOD_PASSWORD, link_in, user_named
 
 
@@ -53,3 +56,35 @@ def test_inviting_an_existing_username_is_refused_and_names_the_field(client, au
     assert response.status_code == 422
     assert "already exists" in response.get_data(as_text=True)
     assert role_in(user_named("amira"), project) is None
+
+
+def test_manager_gets_a_link_for_a_member_without_password(client, auth, make):
+    project = make.project(maria="manager")
+    chen = make.user("chen", password=None)
+    set_member(project, chen, "annotator")
+    db.session.commit()
+    auth.login("maria")
+    page = client.get(f"/projects/{project.id}/members").get_data(as_text=True)
+    assert f"/members/{chen.id}/link" in page
+    response = client.post(f"/projects/{project.id}/members/{chen.id}/link")
+    assert response.status_code == 200
+    link_in(response.get_data(as_text=True))
+
+
+def test_no_link_for_accounts_with_a_password_or_in_other_projects(client, auth, make):
+    project = make.project(maria="manager", amira="annotator")
+    elsewhere = make.project(rui="manager")
+    chen = make.user("chen", password=None)
+    set_member(project, chen, "annotator")
+    set_member(elsewhere, chen, "annotator")  # maria does not manage this project
+    db.session.commit()
+    auth.login("maria")
+    page = client.get(f"/projects/{project.id}/members").get_data(as_text=True)
+    assert f"/members/{chen.id}/link" not in page
+    for user in (chen, user_named("amira"), user_named("maria")):
+        assert client.post(f"/projects/{project.id}/members/{user.id}/link"
+                           ).status_code == 404
+    assert db.session.query(SetPasswordLink).count() == 0
+    auth.logout()
+    auth.login("amira")  # not a manager
+    assert client.post(f"/projects/{project.id}/members/{chen.id}/link").status_code == 403
