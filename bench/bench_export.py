@@ -126,35 +126,20 @@ IMPORT_TARGET_SECONDS = 60
 IMPORT_TARGET_RSS_MB = 300
 
 IMPORT_CHILD = textwrap.dedent("""
-    import json, os, random, resource, sys, time
+    import json, os, resource, sys, time
     sys.path.insert(0, os.getcwd())
     from app import create_app
     from app.extensions import db
     from app.models import User
     from app.projects.importer import import_file
     from app.projects.service import create_project, set_member
-    url, documents, per = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    url, path = sys.argv[1], sys.argv[2]
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    rng = random.Random(5)
-    words = "the ministry said officials reported café صنعاء 🌊 witnesses".split()
-    text = " ".join(rng.choice(words) for _ in range(600))
-    starts = [i for i, c in enumerate(text) if c == " "][: per * 2: 2]
-    names = ("ann_one", "ann_two", "ann_three")
-    lines = []
-    for d in range(documents):
-        spans = [{"annotator": names[k % 3], "start": s + 1, "end": s + 12,
-                  "text": text[s + 1:s + 12], "claimant": f"Claimant {k % 50}",
-                  "claimant_type": "government", "evidence_type": "statistics"}
-                 for k, s in enumerate(starts)]
-        lines.append(json.dumps({"id": f"d{d}", "title": f"Document {d}", "text": text,
-                                 "annotations": spans}, ensure_ascii=False))
-    data = "\\n".join(lines).encode()
-    del lines
     with app.app_context():
         db.drop_all()
         db.create_all()
         project = create_project("Import bench")
-        for name in names:
+        for name in ("ann_one", "ann_two", "ann_three"):
             user = User(username=name, display_name=name)
             db.session.add(user)
             db.session.flush()
@@ -162,6 +147,8 @@ IMPORT_CHILD = textwrap.dedent("""
         db.session.commit()
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
+        with open(path, "rb") as handle:  # what `flask import` does
+            data = handle.read()
         summary = import_file(project, "bench.jsonl", data)
         db.session.commit()
         seconds = time.perf_counter() - started
@@ -171,11 +158,29 @@ IMPORT_CHILD = textwrap.dedent("""
 """)
 
 
+def write_import_file(path: str) -> None:
+    """The file to import, written line by line (not held in memory)."""
+    rng = random.Random(5)
+    text = " ".join(rng.choice(WORDS) for _ in range(600))
+    starts = [i for i, c in enumerate(text) if c == " "][: IMPORT_SPANS_PER_DOCUMENT * 2: 2]
+    with open(path, "w", encoding="utf-8") as handle:
+        for d in range(IMPORT_DOCUMENTS):
+            spans = [{"annotator": ANNOTATORS[k % 3], "start": s + 1, "end": s + 12,
+                      "text": text[s + 1:s + 12], "claimant": f"Claimant {k % 50}",
+                      "claimant_type": "government", "evidence_type": "statistics"}
+                     for k, s in enumerate(starts)]
+            handle.write(json.dumps({"id": f"d{d}", "title": f"Document {d}", "text": text,
+                                     "annotations": spans}, ensure_ascii=False) + "\n")
+
+
 def import_in_child(database_url: str) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-c", IMPORT_CHILD, database_url, str(IMPORT_DOCUMENTS),
-         str(IMPORT_SPANS_PER_DOCUMENT)], capture_output=True, text=True, check=True,
-        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "import.jsonl")
+        write_import_file(path)
+        result = subprocess.run(
+            [sys.executable, "-c", IMPORT_CHILD, database_url, path], capture_output=True,
+            text=True, check=True,
+            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -251,8 +256,10 @@ def run() -> str:
         "", "## Import", "",
         f"`app.projects.importer.import_file` on one interchange JSONL file of "
         f"{IMPORT_DOCUMENTS:,} documents x {IMPORT_SPANS_PER_DOCUMENT} spans (3 annotators, "
-        "50 claimants), in a fresh process; the file is made in that process before timing, so "
-        "`RSS before` is the file and the interpreter. Targets: under "
+        "50 claimants), read from disk by a fresh process as `flask import` does (timing and "
+        "RSS include reading the file; `RSS before` is the process with the app loaded). "
+        "The file is read twice, once to check everything and once to write in batches of "
+        "500 documents, so memory does not grow with the file beyond its bytes. Targets: under "
         f"{IMPORT_TARGET_SECONDS} s and under {IMPORT_TARGET_RSS_MB} MB peak RSS. Load average "
         f"(1 min) at the end of the run: {load:.2f} on {os.cpu_count()} cores (other work on "
         "the machine slows every figure here).", "",

@@ -28,7 +28,9 @@ UNATTRIBUTED = "Unattributed"
 
 def looks_like_doccano(data: bytes) -> bool:
     """True when the first line is a doccano record rather than a Credence document."""
-    first = next((line for line in data.split(b"\n") if line.strip()), b"")
+    start = len(data) - len(data.lstrip())  # the first non-blank line, without splitting all
+    end = data.find(b"\n", start)
+    first = data[start:end if end != -1 else len(data)]
     try:
         value = json.loads(first)
     except ValueError:

@@ -20,7 +20,6 @@ from app.formats.common import (
     ImportedDocument,
     LineFields,
     RegistryClaimant,
-    decode_utf8,
     default_external_id,
     duplicate_id_message,
     read_external_id,
@@ -65,15 +64,26 @@ def read_jsonl(data: bytes, scheme: Scheme) -> list[ImportedDocument]:
 
 def read_jsonl_batch(data: bytes, scheme: Scheme) -> ImportedBatch:
     """Documents and registry lines (`{"claimant": {...}}`) of a JSONL file, all or nothing."""
-    content = decode_utf8(data)
-    errors = ErrorList()
     batch = ImportedBatch([])
+    for record in iter_jsonl(data, scheme):
+        if isinstance(record, RegistryClaimant):
+            batch.claimants.append(record)
+        else:
+            batch.documents.append(record)
+    return batch
+
+
+def iter_jsonl(data: bytes, scheme: Scheme) -> Iterator[ImportedDocument | RegistryClaimant]:
+    """The records of a JSONL file one at a time, decoding one line at a time, so a large file
+    is never held as text or as documents all at once. Problems are collected as it goes and
+    raised (ImportRefused) when it ends: a caller must read to the end before using anything.
+    """
+    errors = ErrorList()
     line_of_id: dict[str, int] = {}
+    claimants: list[RegistryClaimant] = []
     claimant_lines: list[int] = []
     saw_content = False
-    # Split on "\n" only: str.splitlines() would also split on U+2028 and U+0085, which JSON
-    # allows raw inside strings.
-    for line_number, line in enumerate(content.split("\n"), start=1):
+    for line_number, line in _decoded_lines(data):
         if errors.full:
             errors.truncated = True
             break
@@ -83,8 +93,9 @@ def read_jsonl_batch(data: bytes, scheme: Scheme) -> ImportedBatch:
         fields = LineFields(errors, line_number)
         record = _read_line(fields, line, scheme)
         if isinstance(record, RegistryClaimant):
-            batch.claimants.append(record)
+            claimants.append(record)
             claimant_lines.append(line_number)
+            yield record
             continue
         if record is None:
             continue
@@ -92,13 +103,30 @@ def read_jsonl_batch(data: bytes, scheme: Scheme) -> ImportedBatch:
             fields.fail("id", duplicate_id_message(record, line_of_id[record.external_id]))
             continue
         line_of_id[record.external_id] = line_number
-        batch.documents.append(record)
+        yield record
     if not saw_content:
         raise refuse(None, None, "the file is empty: expected one JSON document per line")
-    for position, field, message in check_registry_names(batch.claimants):
+    for position, field, message in check_registry_names(claimants):
         errors.add(claimant_lines[position], f"claimant.{field}", message)
     errors.raise_if_any()
-    return batch
+
+
+def _decoded_lines(data: bytes) -> Iterator[tuple[int, str]]:
+    """(line number, text) for each line, split on "\\n" only: str.splitlines() would also
+    split on U+2028 and U+0085, which JSON allows raw inside strings. A byte-order mark at the
+    start is dropped; bytes that are not UTF-8 are refused naming their line."""
+    start, number = 0, 1
+    if data.startswith(b"\xef\xbb\xbf"):
+        start = 3
+    while start <= len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end == -1 else end
+        try:
+            yield number, data[start:end].decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise refuse(number, None, f"the file is not UTF-8 (byte 0x"
+                         f"{data[start + error.start]:02X}); save it as UTF-8") from None
+        start, number = end + 1, number + 1
 
 
 def _read_line(

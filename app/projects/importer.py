@@ -18,11 +18,12 @@ from app.extensions import db
 from app.formats import (
     FormatError,
     ImportedAnnotation,
-    ImportedBatch,
+    ImportedDocument,
     ImportRefused,
     RegistryClaimant,
-    read_batch,
 )
+from app.formats.common import MAX_ERRORS
+from app.formats.dispatch import iter_records
 from app.models import (
     Assignment,
     Claimant,
@@ -51,31 +52,58 @@ class ImportSummary:
     document_ids: list[int] = field(default_factory=list)
 
 
+@dataclass
+class ImportScan:
+    """What the first reading of a file found: enough to check it against the project and
+    to preview it, without keeping its documents (a large file is read twice instead)."""
+
+    documents: int = 0
+    external_ids: list[str] = field(default_factory=list)
+    spans_by_annotator: dict[str, int] = field(default_factory=dict)
+    gold_spans: int = 0
+    registry: list[RegistryClaimant] = field(default_factory=list)
+    problems: list[FormatError] = field(default_factory=list)
+
+
 def check_import(project: Project, filename: str, data: bytes, *, create_users: bool = False
-                 ) -> tuple[ImportedBatch, ClaimantResolver, ImportSummary]:
+                 ) -> tuple[ImportScan, ClaimantResolver, ImportSummary]:
     """Read the file and check it against the project; ImportRefused lists every problem.
     Writes nothing: the upload page's preview calls this alone."""
     scheme = project_scheme(project)
-    batch = read_batch(filename, data, scheme)
-    summary = ImportSummary()
-    claimants = ClaimantResolver(project, summary, batch.documents, scheme.claimant_type_keys,
-                                 batch.claimants)
-    _check_against_database(project, filename, batch.documents, create_users, claimants,
-                            registry_problems(batch.claimants, claimants.registry, filename))
-    return batch, claimants, summary
+    scan, summary = ImportScan(), ImportSummary()
+    claimants = ClaimantResolver(project, summary, scheme.claimant_type_keys)
+    for record in iter_records(filename, data, scheme):
+        if isinstance(record, RegistryClaimant):
+            scan.registry.append(record)
+            continue
+        scan.documents += 1
+        scan.external_ids.append(record.external_id)
+        for annotation in record.annotations:
+            scan.spans_by_annotator[annotation.annotator] = \
+                scan.spans_by_annotator.get(annotation.annotator, 0) + 1
+            claimants.observe(annotation)
+        for annotation in record.gold:
+            claimants.observe(annotation)
+        scan.gold_spans += len(record.gold)
+        if len(scan.problems) <= MAX_ERRORS:
+            scan.problems.extend(_unstorable_fields(record, filename))
+    claimants.finish(scan.registry)
+    _check_against_database(project, filename, scan, create_users, claimants,
+                            registry_problems(scan.registry, claimants.registry, filename))
+    return scan, claimants, summary
 
 
 def import_file(project: Project, filename: str, data: bytes, *, assign: int | None = None,
                 create_users: bool = False) -> ImportSummary:
-    batch, claimants, summary = check_import(project, filename, data,
-                                             create_users=create_users)
-    documents = batch.documents
-    if batch.claimants:
-        summary.claimants_created += apply_registry(project, batch.claimants,
+    """Check everything (first reading), then write in batches (second reading)."""
+    scan, claimants, summary = check_import(project, filename, data,
+                                            create_users=create_users)
+    if scan.registry:
+        summary.claimants_created += apply_registry(project, scan.registry,
                                                     claimants.registry)
         claimants.registry = ClaimantLookup(project)  # with the aliases just added
-    names = sorted({a.annotator for d in documents for a in d.annotations})
-    users = {name: _annotator(project, name, create_users, summary).id for name in names}
+    users = {name: _annotator(project, name, create_users, summary).id
+             for name in sorted(scan.spans_by_annotator)}
     claimant_ids: dict[str, int] = {}
 
     def claimant_id(annotation: ImportedAnnotation) -> int:
@@ -87,11 +115,18 @@ def import_file(project: Project, filename: str, data: bytes, *, assign: int | N
             claimant_ids[key] = claimant.id
         return claimant_ids[key]
 
-    # Bulk INSERTs, BATCH_DOCUMENTS documents at a time: no ORM object per span, so a large
-    # import neither crawls nor holds every row twice (docs/benchmarks.md).
-    for first in range(0, len(documents), BATCH_DOCUMENTS):
-        _insert_batch(project, documents[first:first + BATCH_DOCUMENTS], users, claimant_id,
-                      summary)
+    # Bulk INSERTs, BATCH_DOCUMENTS documents at a time: no ORM object per span, and no more
+    # than one batch of documents in memory (docs/benchmarks.md).
+    pending: list[ImportedDocument] = []
+    for record in iter_records(filename, data, project_scheme(project)):
+        if isinstance(record, RegistryClaimant):
+            continue
+        pending.append(record)
+        if len(pending) == BATCH_DOCUMENTS:
+            _insert_batch(project, pending, users, claimant_id, summary)
+            pending = []
+    if pending:
+        _insert_batch(project, pending, users, claimant_id, summary)
     if assign:
         # Only the documents of this file: others may be unassigned on purpose.
         summary.assignments_created = assign_documents(project, assign, summary.document_ids)
@@ -138,19 +173,21 @@ def _insert_batch(project: Project, documents, users: dict[str, int], claimant_i
     summary.document_ids.extend(ids)
 
 
-def _check_against_database(project: Project, filename: str, documents, create_users: bool,
-                            claimants: ClaimantResolver, errors: list[FormatError]) -> None:
-    taken = set(db.session.scalars(
-        select(Document.external_id).where(
+def _check_against_database(project: Project, filename: str, scan: ImportScan,
+                            create_users: bool, claimants: ClaimantResolver,
+                            errors: list[FormatError]) -> None:
+    errors = [*scan.problems, *errors]
+    taken: set[str] = set()
+    for first in range(0, len(scan.external_ids), 5000):  # bounded IN lists
+        taken.update(db.session.scalars(select(Document.external_id).where(
             Document.project_id == project.id,
-            Document.external_id.in_([d.external_id for d in documents]))
-    ))
-    for imported in documents:
-        if imported.external_id in taken:
+            Document.external_id.in_(scan.external_ids[first:first + 5000]))))
+    for external_id in scan.external_ids:
+        if external_id in taken:
             # The readers do not keep source line numbers per document; the id names it.
-            errors.append(FormatError(None, "id", f"document id {imported.external_id!r} "
+            errors.append(FormatError(None, "id", f"document id {external_id!r} "
                                       "is already in this project", file=filename))
-    names = {a.annotator for d in documents for a in d.annotations}
+    names = set(scan.spans_by_annotator)
     known = set(db.session.scalars(select(User.username).where(User.username.in_(names))))
     for name in sorted(names - known):
         if not create_users:
@@ -163,10 +200,8 @@ def _check_against_database(project: Project, filename: str, documents, create_u
         errors.append(FormatError(None, "claimant_type", f"claimant {name!r} is not in the "
                                   "registry and has no claimant_type; this project's scheme "
                                   "has no 'other' type to fall back on", file=filename))
-    for imported in documents:
-        errors.extend(_unstorable_fields(imported, filename))
     if errors:
-        raise ImportRefused(errors[:20], truncated=len(errors) > 20)
+        raise ImportRefused(errors[:MAX_ERRORS], truncated=len(errors) > MAX_ERRORS)
 
 
 def _unstorable_fields(imported, filename: str) -> list[FormatError]:
@@ -202,25 +237,29 @@ class ClaimantResolver:
     A new claimant takes the first claimant_type the file gives it anywhere (not only at its
     first mention), else 'other' when the project's scheme has that type."""
 
-    def __init__(self, project: Project, summary: ImportSummary, documents,
-                 claimant_types: tuple[str, ...], registry: list[RegistryClaimant] = ()):
+    def __init__(self, project: Project, summary: ImportSummary,
+                 claimant_types: tuple[str, ...]):
         self.project = project
         self.summary = summary
         self.fallback_type = "other" if "other" in claimant_types else None
         self.registry = ClaimantLookup(project)
         self.new_names: dict[str, str] = {}  # key -> name as first written
         self.new_types: dict[str, str] = {}
-        # The file's own registry names these claimants (and types them) before any span.
-        in_file = {claimant_key(name) for entry in registry
-                   for name in (entry.name, *entry.aliases)}
-        for annotation in (a for d in documents for a in (*d.annotations, *d.gold)):
-            if (self.registry.find(annotation.claimant) is not None
-                    or claimant_key(annotation.claimant) in in_file):
-                continue
-            key = claimant_key(annotation.claimant)
-            self.new_names.setdefault(key, annotation.claimant.strip())
-            if annotation.claimant_type:
-                self.new_types.setdefault(key, annotation.claimant_type)
+
+    def observe(self, annotation: ImportedAnnotation) -> None:
+        """Note a claimant the file names (first reading)."""
+        if self.registry.find(annotation.claimant) is not None:
+            return
+        key = claimant_key(annotation.claimant)
+        self.new_names.setdefault(key, annotation.claimant.strip())
+        if annotation.claimant_type:
+            self.new_types.setdefault(key, annotation.claimant_type)
+
+    def finish(self, registry: list[RegistryClaimant]) -> None:
+        """Names the file's own registry holds are not new: the registry types them."""
+        for entry in registry:
+            for name in (entry.name, *entry.aliases):
+                self.new_names.pop(claimant_key(name), None)
 
     def new_without_type(self) -> list[str]:
         """Names of new claimants that would get no type: the import must be refused."""

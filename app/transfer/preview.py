@@ -12,7 +12,6 @@ import json
 import pathlib
 import secrets
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -46,8 +45,8 @@ def preview_import(project: Project, filename: str, data: bytes,
                    create_users: bool) -> ImportPreview:
     preview = ImportPreview(filename=filename)
     try:
-        batch, claimants, _summary = check_import(project, filename, data,
-                                                  create_users=create_users)
+        scan, claimants, _summary = check_import(project, filename, data,
+                                                 create_users=create_users)
     except ImportRefused as refused:
         preview.problems = [str(error) for error in refused.errors]
         preview.truncated = refused.truncated
@@ -55,13 +54,12 @@ def preview_import(project: Project, filename: str, data: bytes,
     except ServiceError as error:
         preview.problems = [error.message]
         return preview
-    preview.documents = len(batch.documents)
-    counts = Counter(a.annotator for d in batch.documents for a in d.annotations)
-    preview.annotators = dict(sorted(counts.items()))
-    preview.gold_spans = sum(len(d.gold) for d in batch.documents)
-    preview.registry_entries = len(batch.claimants)
+    preview.documents = scan.documents
+    preview.annotators = dict(sorted(scan.spans_by_annotator.items()))
+    preview.gold_spans = scan.gold_spans
+    preview.registry_entries = len(scan.registry)
     preview.new_claimants = sorted(
-        {entry.name for entry in batch.claimants if claimants.registry.find(entry.name) is None}
+        {entry.name for entry in scan.registry if claimants.registry.find(entry.name) is None}
         | set(claimants.new_names.values()))
     return preview
 
