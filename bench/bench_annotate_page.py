@@ -33,7 +33,7 @@ from app.text import normalise_text, text_sha256
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARTICLE_LENGTH = 200_000
 SPAN_COUNTS = (400, 3000)
-REPEATS = 15
+REPEATS = 30
 PASSWORD = "bench-page-password"
 OPEN_TARGET_MS = 50.0
 SAVE_TARGET_MS = 100.0
@@ -45,10 +45,10 @@ WORDS = ("the ministry said that officials reported witnesses described flooding
 # paint; a task they queue runs after them.
 NEXT_PAINT = "() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)))"
 
-OPEN_PANEL = """async (index) => {
+OPEN_PANEL = """async ([index, total]) => {
   const segments = [...document.querySelectorAll('#doc-text .seg[data-spans]')]
     .filter((element) => !element.dataset.spans.includes(' '));  // one span: no chooser
-  const segment = segments[Math.floor(segments.length * index / 17) + 3];
+  const segment = segments[Math.floor(segments.length * (index + 0.5) / total)];
   segment.scrollIntoView({block: 'center'});
   await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   const rect = segment.getClientRects()[0];
@@ -128,7 +128,7 @@ def measure_page(browser, base: str, document_id: int) -> dict[str, list[float]]
         page.evaluate(NEXT_PAINT)
         results["interactive"].append(page.evaluate("() => performance.now()"))
     for index in range(REPEATS):
-        opened = page.evaluate(OPEN_PANEL, index)
+        opened = page.evaluate(OPEN_PANEL, [index, REPEATS])
         if opened < 0:
             raise RuntimeError("the span panel did not open")
         results["open"].append(opened)
