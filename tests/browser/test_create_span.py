@@ -125,7 +125,8 @@ def test_each_new_claimant_starts_with_an_empty_type(open_page, seed):
     page.locator("#new-claimant").wait_for(state="visible")
     assert page.locator("#claimant-type").input_value() == ""
     page.locator("#claimant-input").press("Enter")
-    assert "choose the new claimant's type" in page.locator("#span-panel").inner_text()
+    # The page first asks the registry whether the name is known, then says what is missing.
+    page.locator("#span-panel").get_by_text("choose the new claimant's type").wait_for()
     assert len(seed.spans(seeded.document_id, "alice")) == 1  # nothing saved with a stale type
 
     page.locator("#claimant-type").select_option("other")
