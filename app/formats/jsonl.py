@@ -5,7 +5,6 @@ indices, into the normalised text (app.text.normalise_text).
 """
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 
 from app.formats.common import (
@@ -29,6 +28,14 @@ from app.formats.common import (
     read_url,
     refuse,
 )
+from app.formats.json_checks import (
+    MAX_NESTING,
+    SURROGATE_ESCAPE,
+    DuplicateKey,
+    find_lone_surrogate,
+    nesting_depth,
+    refuse_duplicate_keys,
+)
 from app.formats.registry import (
     check_registry_names,
     read_registry_claimant,
@@ -51,10 +58,6 @@ ANNOTATION_FIELDS = (
 )
 GOLD_FIELDS = (*(name for name in ANNOTATION_FIELDS if name != "annotator"), "provenance")
 
-# After json.loads a properly paired "\ud83d\ude00" escape is one character, so any surrogate
-# code point left in a string was unpaired; it cannot be stored as UTF-8.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def read_jsonl(data: bytes, scheme: Scheme) -> list[ImportedDocument]:
@@ -133,26 +136,26 @@ def _read_line(
     fields: LineFields, line: str, scheme: Scheme
 ) -> ImportedDocument | RegistryClaimant | None:
     try:
-        value = parse_json(line, object_pairs_hook=_refuse_duplicate_keys)
+        value = parse_json(line, object_pairs_hook=refuse_duplicate_keys)
     except JsonRefused as refused:
         # One line of the file is one JSON text: the line is already named, so only the column.
         where = f" (column {refused.column})" if refused.column else ""
         fields.fail(None, refused.reason + where)
         return None
-    except _DuplicateKey as duplicate:
+    except DuplicateKey as duplicate:
         fields.fail(str(duplicate), "appears twice in the same object")
         return None
     # Fast paths (most lines): fewer brackets than MAX_NESTING cannot nest deeper, and a
     # lone surrogate can only come from a \uD8xx-\uDFxx escape in the line.
     brackets = line.count("[") + line.count("{")
-    if brackets > MAX_NESTING and _nesting_depth(value) > MAX_NESTING:
+    if brackets > MAX_NESTING and nesting_depth(value) > MAX_NESTING:
         fields.fail(None, f"nested deeper than {MAX_NESTING} levels")
         return None
     if not isinstance(value, dict):
         fields.fail(None, f"each line must be a JSON object, not {_json_kind(value)}")
         return None
-    surrogate_path = _find_lone_surrogate(value, "") \
-        if _SURROGATE_ESCAPE.search(line) else None
+    surrogate_path = find_lone_surrogate(value, "") \
+        if SURROGATE_ESCAPE.search(line) else None
     if surrogate_path is not None:
         message = "contains an unpaired surrogate escape (\\ud800-\\udfff), which is not text"
         fields.fail(surrogate_path or None, message)
@@ -172,7 +175,7 @@ def read_document_object(
     if not isinstance(value, dict):
         fields.fail(None, f"a document must be a JSON object, not {_json_kind(value)}")
         return None
-    surrogate_path = _find_lone_surrogate(value, "")
+    surrogate_path = find_lone_surrogate(value, "")
     if surrogate_path is not None:
         fields.fail(surrogate_path or None, "contains an unpaired surrogate escape")
         return None
@@ -345,58 +348,6 @@ def _shorten(value: object, limit: int = 60) -> str:
 def _json_kind(value: object) -> str:
     kinds = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}
     return kinds.get(type(value), "a number")
-
-
-class _DuplicateKey(Exception):
-    pass
-
-
-def _refuse_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
-    result: dict = {}
-    for key, item in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = item
-    return result
-
-
-def _find_lone_surrogate(value: object, path: str) -> str | None:
-    """Path of the first string holding an unpaired surrogate ("" for the line itself)."""
-    if isinstance(value, str):
-        return path if _LONE_SURROGATE.search(value) else None
-    if isinstance(value, dict):
-        children = [(f"{path}.{key}" if path else key, key, item) for key, item in value.items()]
-    elif isinstance(value, list):
-        children = [(f"{path}[{index}]", "", item) for index, item in enumerate(value)]
-    else:
-        return None
-    for child_path, key, item in children:
-        if _LONE_SURROGATE.search(key):
-            return path  # the key itself cannot be shown, so name the object holding it
-        found = _find_lone_surrogate(item, child_path)
-        if found is not None:
-            return found
-    return None
-
-
-# Deeper values would make later steps (storing `meta`, writing it back out) recurse past
-# Python's limit; no real article's metadata comes near this.
-MAX_NESTING = 32
-
-
-def _nesting_depth(value: object) -> int:
-    """How deeply lists and objects nest in `value`, counted without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict):
-            item = list(item.values())
-        if isinstance(item, list):
-            deepest = max(deepest, depth)
-            if depth > MAX_NESTING:
-                return depth
-            stack.extend((child, depth + 1) for child in item)
-    return deepest
 
 
 def write_jsonl(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from app.agreement_views.service import agreement_report
 from app.errors import ServiceError
 from app.formats.common import ExportContext
 from app.formats.writers import EXPORT_FORMATS
@@ -21,6 +22,7 @@ from app.projects.service import project_scheme
 from app.transfer.rows import (
     ExportSelection,
     count_documents,
+    missing_external_ids,
     read_registry,
     stream_documents,
 )
@@ -119,39 +121,25 @@ def export_project(project: Project, options: ExportOptions, *, owner_id: int | 
 
 
 def full_agreement_report(project: Project) -> dict | None:
-    from app.agreement_views.service import agreement_report
-
     try:
         return agreement_report(project)
-    except ServiceError:
+    except ServiceError:  # e.g. nothing to compare yet
         return None
 
 
 def agreement_summary(project: Project) -> dict | None:
     """The headline figures of the agreement report (docs/agreement.md), for the JSON export."""
-    from app.agreement_views.service import agreement_report
-
-    try:
-        report = agreement_report(project)
-    except ServiceError:
+    report = full_agreement_report(project)
+    if report is None:
         return None
     keys = ("mode", "documents", "annotators", "units", "spans", "evidence_type", "claimant")
     return {key: report[key] for key in keys if key in report}
 
 
 def _check_document_ids(selection: ExportSelection) -> None:
-    """Named documents must exist and be visible; say which are not (no hint which exist)."""
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models import Document
-    from app.transfer.rows import document_conditions
-
-    everything = ExportSelection(selection.project_id, selection.layer, "all",
-                                 selection.external_ids, selection.owner_id)
-    found = set(db.session.scalars(
-        select(Document.external_id).where(*document_conditions(everything))))
-    missing = [name for name in selection.external_ids if name not in found]
+    """Named documents must exist and be visible; say which are not (the same words for a
+    document that exists but is not the annotator's, so nothing leaks)."""
+    missing = missing_external_ids(selection)
     if missing:
         shown = ", ".join(repr(name[:60]) for name in missing[:5])
         raise ServiceError(f"no document with id {shown} in this project", "documents")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, literal, select
+from sqlalchemy import and_, exists, func, literal, select
 
 from app.extensions import db
 from app.formats import ImportedAnnotation, ImportedDocument, RegistryClaimant
@@ -64,10 +64,17 @@ def document_conditions(selection: ExportSelection) -> list:
 
 
 def count_documents(selection: ExportSelection) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(
         select(func.count(Document.id)).where(*document_conditions(selection))) or 0
+
+
+def missing_external_ids(selection: ExportSelection) -> list[str]:
+    """The selection's named documents that are not in the project (or not the owner's)."""
+    everything = ExportSelection(selection.project_id, selection.layer, "all",
+                                 selection.external_ids, selection.owner_id)
+    found = set(db.session.scalars(
+        select(Document.external_id).where(*document_conditions(everything))))
+    return [name for name in selection.external_ids if name not in found]
 
 
 def read_registry(selection: ExportSelection) -> dict[int, RegistryClaimant]:
