@@ -1,4 +1,5 @@
-"""CSV import: one document per row, no annotations.
+"""CSV documents: one document per row, no annotations; read (imports) and written (the
+`csv-documents` export).
 
 The first row names the columns. `title` and `text` are required; `external_id`, `url` and
 `published` are optional; any other column is kept, as text, in the document's `meta`. Column
@@ -7,10 +8,12 @@ names are matched ignoring case and surrounding spaces. Cells may hold quoted mu
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 
 from app.formats.common import (
     MAX_TITLE_LENGTH,
     ErrorList,
+    ExportContext,
     ImportedDocument,
     LineFields,
     decode_utf8,
@@ -22,10 +25,12 @@ from app.formats.common import (
     read_url,
     refuse,
 )
+from app.formats.csv_spans import BYTE_ORDER_MARK, FORMULA_STARTS, neutralise
 from app.scheme import Scheme
 from app.text import normalise_text
 
 REQUIRED_COLUMNS = ("title", "text")
+DOCUMENT_COLUMNS = ("external_id", "title", "text", "url", "published")
 OPTIONAL_COLUMNS = ("external_id", "url", "published")
 
 
@@ -112,7 +117,7 @@ def _read_row(
         return None
 
     def cell(name: str) -> str | None:
-        return row[columns[name]] if name in columns else None
+        return restore_cell(row[columns[name]]) if name in columns else None
 
     external_id = fields.take(read_external_id, cell("external_id"), "external_id")
     title = fields.take(read_required_string, cell("title"), "title", MAX_TITLE_LENGTH)
@@ -123,7 +128,8 @@ def _read_row(
         return None
     text = normalise_text(cell("text"))
     known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-    meta = {name: row[position] for name, position in columns.items() if name not in known}
+    meta = {name: restore_cell(row[position]) for name, position in columns.items()
+            if name not in known}
     return ImportedDocument(
         external_id=external_id or default_external_id(text),
         title=normalise_text(title).strip(),
@@ -132,3 +138,32 @@ def _read_row(
         published=published,
         meta={name: value for name, value in meta.items() if value.strip()},
     )
+
+
+def restore_cell(value: str) -> str:
+    """A cell as written before formula neutralisation (csv_spans.neutralise): the apostrophe
+    our CSV files put before `=`, `+`, `-`, `@`, tab or CR is dropped, so they read back
+    exactly."""
+    return value[1:] if value.startswith("'") and value[1:2] in FORMULA_STARTS else value
+
+
+def write_csv_documents(documents: Iterable[ImportedDocument],
+                        context: ExportContext) -> Iterator[str]:
+    """The documents alone, one a row, in the columns read_csv reads (annotations are left
+    out: use jsonl for those). Cells are neutralised as in the span CSV, and read back."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(DOCUMENT_COLUMNS)
+    yield (BYTE_ORDER_MARK if context.excel else "") + _take(buffer)
+    for document in documents:
+        published = document.published.isoformat() if document.published else ""
+        writer.writerow([neutralise(cell) for cell in (
+            document.external_id, document.title, document.text, document.url, published)])
+        yield _take(buffer)
+
+
+def _take(buffer: io.StringIO) -> str:
+    chunk = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return chunk

@@ -11,6 +11,7 @@ from app.formats.agreement_files import write_agreement_csv, write_agreement_jso
 from app.formats.brat import write_brat
 from app.formats.common import ExportContext, ImportedDocument
 from app.formats.conll import write_conll
+from app.formats.csv_format import write_csv_documents
 from app.formats.csv_spans import write_csv_spans
 from app.formats.json_format import write_json_export
 from app.formats.jsonl import write_jsonl
@@ -42,6 +43,8 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
                      "jsonl", "application/x-ndjson; charset=utf-8", _jsonl),
         ExportFormat("csv", "CSV: one span per row", "csv", "text/csv; charset=utf-8",
                      write_csv_spans, writes_times=True),
+        ExportFormat("csv-documents", "CSV documents (one a row, no spans; reads back as an "
+                     "import)", "csv", "text/csv; charset=utf-8", write_csv_documents),
         ExportFormat("json", "JSON: project, scheme, registry, documents, gold, agreement",
                      "json", "application/json; charset=utf-8", write_json_export),
         ExportFormat("brat", "brat standoff (.zip of .txt + .ann per annotator and gold)",

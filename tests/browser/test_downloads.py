@@ -13,7 +13,7 @@ from tests.browser.helpers import unique
 
 TEXT = ("🇺🇦 The ministry said 😀 12 people died. قال المتحدث إن السد انهار. "
         "The q\u0323uarry owner denied it.")
-FORMATS = ("jsonl", "csv", "json", "brat", "w3c", "xmi", "labelstudio", "conll",
+FORMATS = ("jsonl", "csv", "csv-documents", "json", "brat", "w3c", "xmi", "labelstudio", "conll",
            "agreement-json", "agreement-csv")
 
 
@@ -50,6 +50,9 @@ def check_opens(fmt: str, data: bytes) -> None:
     elif fmt == "csv":
         header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
         assert header[:3] == ["document_id", "title", "layer"]
+    elif fmt == "csv-documents":
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        assert rows[0][:3] == ["external_id", "title", "text"] and len(rows) == 3
     else:
         assert "\tB-official_statement" in data.decode()
 

@@ -189,3 +189,18 @@ def test_dispatch_picks_the_reader_by_extension_and_content():
     [document] = read_batch("x.jsonl", doccano, SCHEME).documents
     assert document.annotations[0].text == "Officials"
     assert document.annotations[0].claimant == "Unattributed"
+
+
+def test_csv_documents_round_trip_exactly_even_cells_that_look_like_formulas():
+    from app.formats import read_csv
+    from app.formats.common import ImportedDocument as Document
+    from app.formats.csv_format import write_csv_documents
+
+    tricky = [Document("=1+1", "-5 dead 🇺🇦", "=HYPERLINK(\"x\") said q\u0323 😀\nقال",
+                       "https://example.org/a"),
+              Document("@home", "+plus", "\ttabbed start, \"quoted\", commas", ""),
+              *[Document(d.external_id, d.title, d.text, d.url, d.published)
+                for d in documents()]]
+    data = written(write_csv_documents, tricky)
+    assert b"'=HYPERLINK" in data and b"'-5 dead" in data  # neutralised on disk
+    assert read_csv(data, SCHEME) == tricky
