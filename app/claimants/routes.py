@@ -30,6 +30,17 @@ from app.projects.service import project_scheme
 
 bp = Blueprint("claimants", __name__, url_prefix="/projects/<int:project_id>/claimants")
 PAGE_SIZE = 200
+MAX_QUERY = 300
+MAX_PAGE = 100_000  # an offset PostgreSQL's bigint holds
+
+
+def form_error(form, error: ServiceError) -> None:
+    """Show a service's refusal on the form field it names, else as a message."""
+    field = getattr(form, error.field or "", None)
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
 
 
 def _claimant(project: Project, claimant_id: int) -> Claimant:
@@ -66,11 +77,12 @@ def registry(project: Project):
             return redirect(url_for(".claimant", project_id=project.id,
                                     claimant_id=claimant.id))
         except ServiceError as error:
+            db.session.rollback()
             form_error(form, error)
     query = request.args.get("q", "")[:MAX_QUERY]
     status = request.args.get("status") if request.args.get("status") in (
         "confirmed", "proposed") else None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     rows = service.registry_rows(project, query, status, PAGE_SIZE + 1,
                                  (page - 1) * PAGE_SIZE)
     return render_project_page(
@@ -79,17 +91,6 @@ def registry(project: Project):
         scheme=project_scheme(project), import_form=ImportForm(),
         settings_form=SettingsForm(agree_by_root=project.claimants_agree_by_root),
         is_manager=has_role(current_user, project, "manager"))
-
-
-MAX_QUERY = 300
-
-
-def form_error(form, error: ServiceError) -> None:
-    field = getattr(form, error.field or "", None)
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 @bp.route("/<int:claimant_id>")

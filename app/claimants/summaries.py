@@ -45,7 +45,8 @@ def claimant_profile(project: Project, claimant: Claimant) -> ClaimantProfile:
     claims = sum(evidence.values())
     examples = []
     for _model, query in layer_queries(
-            project, lambda m: (m.document_id, Document.title, m.text), ALL, only):
+            project, lambda m: (m.document_id, Document.title, m.text), ALL, only,
+            with_document=True):
         for row in db.session.execute(query.order_by(Document.id).limit(EXAMPLES)):
             if len(examples) < EXAMPLES:
                 examples.append(tuple(row))

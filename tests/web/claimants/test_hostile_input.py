@@ -17,6 +17,7 @@ def setup(make, auth):
 
 @pytest.mark.parametrize("query", [
     "q=%00", "q=" + "x" * 5000, "page=-3", "page=abc", "status=weird", "q=%F0%9F%8C%8A",
+    "page=" + "9" * 30,
 ])
 def test_registry_list_survives_odd_queries(client, setup, query):
     project, *_ = setup
