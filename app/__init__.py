@@ -36,9 +36,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_login(app)
     security.init_app(app)
 
+    from app.audit import init_audit
     from app.errors import init_errors
 
     init_errors(app)
+    init_audit(app)
 
     _register_blueprints(app)
 
@@ -56,6 +58,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.annotate.routes import bp as annotate_bp
     from app.api.routes import bp as api_bp
     from app.assignments.routes import bp as assignments_bp
+    from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.claimants.profile_routes import bp as sources_bp
     from app.claimants.routes import bp as claimants_bp
@@ -66,7 +69,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, main_bp, projects_bp, annotate_bp, agreement_bp, api_bp,
                       transfer_bp, accounts_bp, review_bp,
-                      assignments_bp, claimants_bp, sources_bp):
+                      assignments_bp, claimants_bp, sources_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.audit import record
 from app.auth.forms import LoginForm, LogoutForm
 from app.auth.sessions import end_session, start_session
 from app.auth.throttle import throttle_account, throttle_address
@@ -40,9 +41,13 @@ def login():
         if user is None or not user.active or not user.check_password(form.password.data):
             current_app.logger.info("login failed: username=%r address=%s",
                                     form.username.data[:64], request.remote_addr)
+            record("login_failed", target=f"username {form.username.data.strip()[:64]}")
+            db.session.commit()
             flash("Unknown username or wrong password.", "error")
             return render_template("auth/login.html", form=form), 401
         start_session(user, remember=form.remember.data)
+        record("login", user=user, details={"remember": bool(form.remember.data)})
+        db.session.commit()
         return redirect(safe_next(request.args.get("next")))
     if form.is_submitted() and form.errors.get("csrf_token"):
         # Typically a login page left open until its session expired: just ask again.
@@ -58,6 +63,7 @@ def logout():
     if request.method == "POST":
         if form.validate_on_submit():
             if current_user.is_authenticated:
+                record("logout")
                 end_session(current_user)
                 db.session.commit()
             flash("You are logged out, in this browser and every other one.", "info")
@@ -74,6 +80,7 @@ def logout_others():
     """End every other session and remember cookie of this user; this one goes on."""
     if LogoutForm().validate_on_submit():
         current_user.end_all_sessions()
+        record("other_sessions_ended")
         db.session.commit()
         flash("Your other sessions are ended: every other browser must log in again.", "success")
     return redirect(url_for("auth.logout"))

@@ -59,6 +59,12 @@ def _refuse_login(limit: RequestLimit):
         "login refused (throttled, %s limit %s): username=%r address=%s, next try in %ds",
         which, limit.limit, (request.form.get(USERNAME_FIELD) or "")[:64],
         get_remote_address(), wait)
+    from app.audit import record
+    from app.extensions import db
+
+    record("login_throttled", target=f"username {(request.form.get(USERNAME_FIELD) or '')[:64]}",
+           details={"limit": str(limit.limit), "wait_seconds": round(wait)})
+    db.session.commit()
     message = f"Too many failed logins. Wait {wait_words(wait)}, then try again."
     form = LoginForm(formdata=None)
     form.username.data = (request.form.get(USERNAME_FIELD) or "")[:64]

@@ -1,6 +1,7 @@
 """The data model: one module per aggregate. Import models from here."""
 
 from app.models.accounts import SetPasswordLink, SiteSetting
+from app.models.audit import AuditEvent
 from app.models.claimants import Claimant, ClaimantAlias, ClaimantEvent
 from app.models.documents import ASSIGNMENT_STATUSES, Assignment, Document
 from app.models.projects import ROLES, ROLES_IN_WORDS, Project, ProjectMember
@@ -17,6 +18,7 @@ __all__ = [
     "ROLES_IN_WORDS",
     "ApiToken",
     "Assignment",
+    "AuditEvent",
     "Claimant",
     "ClaimantAlias",
     "ClaimantEvent",

@@ -56,6 +56,7 @@ EXPECTED: dict[str, str] = {
     "accounts.change_active POST": "admin", "accounts.change_creator POST": "admin",
     "accounts.new_link POST": "admin", "accounts.settings POST": "admin",
     "projects.new_project GET": "creator", "projects.new_project POST": "creator",
+    "audit.site_log GET": "admin",
     # --- a project's members
     "projects.show_project GET": "project:annotator",
     "annotate.my_work GET": "project:annotator",
@@ -75,6 +76,7 @@ EXPECTED: dict[str, str] = {
     "agreement_views.dashboard GET": "project:reviewer",
     "agreement_views.api_report GET": "project:reviewer",
     "review.queue GET": "project:reviewer", "review.merge POST": "project:reviewer",
+    "review.scores GET": "project:reviewer",  # annotators too if the project shares scores
     "api.review_queue GET": "project:reviewer",
     "api.merge_project POST": "project:reviewer",
     "api.create POST": "project:reviewer",
@@ -88,6 +90,7 @@ EXPECTED: dict[str, str] = {
     "claimants.undo POST": "project:reviewer", "claimants.import_file POST": "project:manager",
     "claimants.settings POST": "project:manager",
     "projects.progress GET": "project:manager",
+    "audit.project_log GET": "project:manager",
     "projects.edit_project GET": "project:manager", "projects.edit_project POST":
         "project:manager",
     "projects.members GET": "project:manager", "projects.members POST": "project:manager",
@@ -114,6 +117,7 @@ EXPECTED: dict[str, str] = {
     "review.document GET": "document:reviewer",
     "api.document_review GET": "document:reviewer",
     "api.list_gold GET": "document:reviewer", "api.create_gold POST": "document:reviewer",
+    "api.gold_history GET": "document:reviewer",
     "api.merge_document POST": "document:reviewer", "api.undo_gold POST": "document:reviewer",
     "api.set_review_status POST": "document:reviewer",
     "api.return_document POST": "document:reviewer",

@@ -1,0 +1,127 @@
+"""The audit log: one place records who did what.
+
+- `record(action, …)` for what a route does on its own (logins, logouts).
+- A session listener records changes to the rows that matter, whatever code path made them
+  (a page, the API, the CLI): span created/edited/deleted, a member added, re-roled or
+  removed, a review decision (a gold event), a registry change (a claimant event). It writes
+  in the same transaction as the change: an audit row exists exactly when the change does.
+- Routes that hand data out or take it in (exports, downloads, imports) are listed in
+  AUDITED_ENDPOINTS and recorded after a successful answer.
+
+Managers read their project's log and admins the whole log (app/audit/routes.py), as a page
+or as CSV.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.models import (
+    AuditEvent,
+    ClaimantEvent,
+    Document,
+    GoldEvent,
+    ProjectMember,
+    Span,
+    User,
+)
+
+# endpoint -> action, recorded when the answer is a success (2xx, or the redirect after a POST)
+AUDITED_ENDPOINTS = {
+    "api.export": "export", "transfer.download_file": "export", "claimants.export": "export",
+    "projects.upload": "import", "transfer.confirm_import": "import",
+}
+
+
+def _actor() -> tuple[int | None, str, str]:
+    """(user id, username, client address) of the request, or a command's empty actor."""
+    if not has_request_context():
+        return None, "(command line)", ""
+    user = g.get("_login_user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, "", request.remote_addr or ""
+    return user.id, user.username, request.remote_addr or ""
+
+
+def record(action: str, *, project_id: int | None = None, target: str = "",
+           details: dict | None = None, user: User | None = None) -> None:
+    """Add an audit row to the current transaction (the caller commits)."""
+    user_id, username, address = _actor()
+    if user is not None:
+        user_id, username = user.id, user.username
+    db.session.add(AuditEvent(user_id=user_id, username=username, project_id=project_id,
+                              action=action, target=target[:200], details=details or {},
+                              address=address))
+
+
+def init_audit(app: Flask) -> None:
+    @app.after_request
+    def audit_transfers(response):
+        action = AUDITED_ENDPOINTS.get(request.endpoint or "")
+        success = response.status_code < 300 or (request.method == "POST"
+                                                  and response.status_code in (302, 303))
+        if action and success:
+            project_id = (request.view_args or {}).get("project_id")
+            details = {key: value for key, value in request.args.items() if len(value) < 200}
+            record(action, project_id=project_id, target=request.path, details=details)
+            db.session.commit()
+        return response
+
+
+@event.listens_for(Session, "after_flush")
+def _record_changes(session: Session, _context) -> None:
+    from app.models import Project
+
+    going = {obj.id for obj in session.deleted if isinstance(obj, Project)}
+    rows = [row for obj, change in _changes(session) for row in _describe(session, obj, change)
+            if row["project_id"] not in going or row["project_id"] is None]
+    if rows:
+        user_id, username, address = _actor()
+        for row in rows:
+            row.update(user_id=user_id, username=username, address=address)
+        session.connection().execute(insert(AuditEvent.__table__), rows)
+
+
+def _changes(session: Session):
+    for obj in session.new:
+        yield obj, "created"
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False):
+            yield obj, "edited"
+    for obj in session.deleted:
+        yield obj, "deleted"
+
+
+def _describe(session: Session, obj, change: str) -> list[dict]:
+    from app.models.base import utcnow
+
+    now = utcnow()
+    if isinstance(obj, Span):
+        return [{"at": now, "project_id": _project_of(session, obj.document_id),
+                 "action": f"span_{change}", "target": f"span {obj.id}",
+                 "details": {"document": obj.document_id, "annotator": obj.annotator_id,
+                             "start": obj.start, "end": obj.end}}]
+    if isinstance(obj, ProjectMember):
+        action = {"created": "member_added", "edited": "role_changed",
+                  "deleted": "member_removed"}[change]
+        return [{"at": now, "project_id": obj.project_id, "action": action,
+                 "target": f"user {obj.user_id}", "details": {"role": obj.role}}]
+    if isinstance(obj, GoldEvent) and change == "created":
+        return [{"at": now, "project_id": _project_of(session, obj.document_id),
+                 "action": f"review_{obj.action}", "target": f"gold span {obj.gold_span_id}",
+                 "details": {"document": obj.document_id, "batch": obj.batch}}]
+    if isinstance(obj, ClaimantEvent) and change == "created":
+        return [{"at": now, "project_id": obj.project_id, "action": f"registry_{obj.action}",
+                 "target": f"claimant {obj.claimant_id}", "details": {"summary":
+                                                                      obj.summary[:200]}}]
+    return []
+
+
+def _project_of(session: Session, document_id: int | None) -> int | None:
+    if document_id is None:
+        return None
+    return session.connection().scalar(
+        select(Document.project_id).where(Document.id == document_id))
