@@ -23,6 +23,7 @@ from app.models import (
     Assignment,
     Claimant,
     Document,
+    DocumentReview,
     Project,
     Span,
     User,
@@ -263,8 +264,18 @@ def submit_assignment(assignment: Assignment) -> Assignment:
     assignment.started_at = assignment.started_at or now
     assignment.submitted_at = now
     assignment.document.project.touch()
+    _review_sees_changed_work(assignment.document)
     db.session.flush()
     return assignment
+
+
+def _review_sees_changed_work(document: Document) -> None:
+    """Submitted work changed under an adjudicated document (a late submission, work
+    reopened): its units changed, so its review is open again for a reviewer to finish."""
+    review = db.session.get(DocumentReview, document.id)
+    if review is not None and review.status == "adjudicated":
+        review.status = "in_review"
+        review.adjudicated_at = None
 
 
 def reopen_assignment(document: Document, username: object) -> Assignment:
@@ -283,5 +294,6 @@ def reopen_assignment(document: Document, username: object) -> Assignment:
     assignment.status = "in_progress"
     assignment.submitted_at = None
     document.project.touch()
+    _review_sees_changed_work(document)
     db.session.flush()
     return assignment

@@ -15,6 +15,7 @@ from app.api.json_input import (
 from app.api.routes import bp
 from app.errors import ServiceError
 from app.extensions import db
+from app.models import REVIEW_STATUSES
 from app.permissions import require_document, require_gold, require_project
 from app.review import gold as gold_service
 from app.review import service
@@ -35,14 +36,24 @@ READ_ONLY_GOLD_FIELDS = {"id", "document_id", "provenance", "reviewer", "updated
 @bp.get("/projects/<int:project_id>/review")
 def review_queue(project_id: int):
     project = require_project(current_user, project_id, "reviewer")
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in service.KINDS:
+        raise ServiceError(f"unknown kind {kind!r}; use one of {', '.join(service.KINDS)}",
+                           "kind")
+    status = request.args.get("status") or None
+    if status is not None and status not in REVIEW_STATUSES:
+        raise ServiceError(f"unknown status {status!r}; use one of "
+                           f"{', '.join(REVIEW_STATUSES)}", "status")
     filters = service.QueueFilters(
         annotator=request.args.get("annotator") or None,
         evidence_type=request.args.get("evidence_type") or None,
-        kind=request.args.get("kind") or None,
-        status=request.args.get("status") or None,
+        kind=kind,
+        status=status,
         claimant_id=_optional_id(request.args.get("claimant")),
     )
-    return jsonify([queue_row_json(row) for row in service.review_queue(project, filters)])
+    anonymous = project.anonymous_review
+    return jsonify([queue_row_json(row, anonymous)
+                    for row in service.review_queue(project, filters)])
 
 
 @bp.get("/documents/<int:document_id>/review")
@@ -180,9 +191,10 @@ def return_document(document_id: int):
     document = require_document(current_user, document_id, "reviewer")
     data = read_json_object()
     refuse_unknown_fields(data, {"annotator", "note"})
-    assignment = service.return_to_annotator(document, data.get("annotator"), data.get("note"))
-    body = {"annotator": assignment.annotator.username, "status": assignment.status,
-            "note": assignment.return_note}
+    who = string(data, "annotator")
+    assignment = service.return_to_annotator(document, who, string(data, "note"))
+    name = who if document.project.anonymous_review else assignment.annotator.username
+    body = {"annotator": name, "status": assignment.status, "note": assignment.return_note}
     db.session.commit()
     return jsonify(body)
 

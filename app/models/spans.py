@@ -102,6 +102,9 @@ class GoldSpan(db.Model):
         CheckConstraint(
             "reason IS NULL OR reason IN (" + ", ".join(f"'{r}'" for r in REASONS) + ")",
             name="reason_known"),
+        # Ids never reused (SQLite would hand a deleted row's id to the next one): undo
+        # restores a deleted decision under its own id, and history names it by id.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -112,7 +112,7 @@ def create_gold(document: Document, reviewer: User, decision: GoldInput) -> Gold
     """Decide a unit (sources given) or add a span nobody marked (no sources)."""
     require_open(document)
     sources = _source_spans(document, decision.source_span_ids)
-    _check_not_decided(sources)
+    _check_one_whole_unit(document, sources)
     start, end, text, claimant, evidence = _fields(document, decision, sources, reviewer)
     _check_reason_and_note(decision.reason, decision.note)
     gold = GoldSpan(
@@ -202,6 +202,7 @@ def undo_last(document: Document, reviewer: User) -> list[GoldEvent]:
         .order_by(GoldEvent.id.desc())))
     now = utcnow()
     for event in events:
+        _check_unchanged_since(event)
         _revert(event)
         event.undone_at = now
         event.undone_by_id = reviewer.id
@@ -209,6 +210,46 @@ def undo_last(document: Document, reviewer: User) -> list[GoldEvent]:
     mark_in_review(document, reviewer)
     document.project.touch()
     return events
+
+
+def _check_unchanged_since(event: GoldEvent) -> None:
+    """Undo only what is still as this event left it: never overwrite a later change by
+    someone else, nor restore a decision onto a unit that was decided again meanwhile."""
+    gold = db.session.get(GoldSpan, event.gold_span_id)
+    current = snapshot(gold) if gold is not None and gold.document_id == event.document_id \
+        else None
+    if event.action == "delete":
+        ids = event.before["source_span_ids"]
+        if current is None and ids and _decided_by(ids) is None:
+            return
+        if current is None and not ids:
+            return
+        who = _decided_by(ids) if ids else None
+    else:
+        if current == event.after:
+            return
+        who = _last_changed_by(event.gold_span_id, event.document_id)
+    raise ServiceError(f"your last change can no longer be undone: {who or 'another reviewer'} "
+                       "changed this decision since; change it by hand instead", None,
+                       status=409)
+
+
+def _decided_by(span_ids: list[int]) -> str | None:
+    """Who holds the decision on any of these spans now (None if undecided)."""
+    row = db.session.execute(
+        select(GoldSpan.id, User.username)
+        .join(gold_span_sources, gold_span_sources.c.gold_span_id == GoldSpan.id)
+        .outerjoin(User, User.id == GoldSpan.reviewer_id)
+        .where(gold_span_sources.c.span_id.in_(span_ids)).limit(1)).first()
+    return None if row is None else (row[1] or "another reviewer")
+
+
+def _last_changed_by(gold_id: int, document_id: int) -> str | None:
+    return db.session.scalar(
+        select(User.username).join(GoldEvent, GoldEvent.user_id == User.id)
+        .where(GoldEvent.gold_span_id == gold_id, GoldEvent.document_id == document_id,
+               GoldEvent.undone_at.is_(None))
+        .order_by(GoldEvent.id.desc()).limit(1))
 
 
 def _revert(event: GoldEvent) -> None:
@@ -315,9 +356,30 @@ def _source_spans(document: Document, ids: tuple[int, ...]) -> list[Span]:
     return spans
 
 
-def _check_not_decided(sources: list[Span]) -> None:
+def _check_one_whole_unit(document: Document, sources: list[Span]) -> None:
+    """A decision's sources are exactly the spans of one unit of the submitted work (as the
+    review page shows it), and that unit is not decided yet."""
     if not sources:
         return
+    from app.review.units import review_document  # units.py reads gold rows: import late
+
+    wanted = {span.id for span in sources}
+    unit = next((u for u in review_document(document).units if wanted & set(u.span_ids)),
+                None)
+    if unit is None:
+        raise ServiceError("source_span_ids must be the spans of one unit of submitted work",
+                           "source_span_ids")
+    if unit.decision is not None:
+        who = unit.decision.reviewer.username if unit.decision.reviewer else None
+        raise GoldConflict(f"this unit was decided meanwhile by {who or 'another reviewer'}; "
+                           "reload to see the decision", unit.decision)
+    if wanted != set(unit.span_ids):
+        raise ServiceError(f"source_span_ids must be all the spans of unit {unit.index}: "
+                           f"{sorted(unit.span_ids)}", "source_span_ids")
+    _check_not_decided(sources)
+
+
+def _check_not_decided(sources: list[Span]) -> None:
     row = db.session.execute(
         select(GoldSpan, User.username).join(
             gold_span_sources, gold_span_sources.c.gold_span_id == GoldSpan.id)

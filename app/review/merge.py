@@ -6,7 +6,8 @@ project of 120,000 spans is planned in about a second. The rules:
 - unanimous: every counted annotator has a span in the unit and all spans have the same
   offsets, claimant and evidence type;
 - majority (includes unanimous): the most common version holds at least `threshold` of the
-  counted annotators' votes, an annotator without a span voting "no claim"
+  counted annotators' votes (compared to two decimals, so 2 of 3 reaches 0.67), an annotator
+  without a span voting "no claim"
   (app.review.units.majority_version, shared with the review page's "a" key).
 A unit with any span already a source of a gold row is decided and never touched.
 """
@@ -72,7 +73,7 @@ def plan_merge(documents: list[Document], strategy: str, threshold: float
             chosen.append((document_id, number[document_id], spans, 0, "unanimous", 1.0))
         elif strategy == "majority":
             index, share = majority_version(keys, total)
-            if index is not None and share + 1e-9 >= threshold:
+            if index is not None and reaches(share, threshold):
                 chosen.append((document_id, number[document_id], spans, index, "majority",
                                share))
     quotes = _quotes([spans[index].span_id for _, _, spans, index, _, _ in chosen])
@@ -85,6 +86,12 @@ def plan_merge(documents: list[Document], strategy: str, threshold: float
             span.evidence_type, note, provenance, share, span.span_id,
             tuple(sorted(s.span_id for s in spans))))
     return proposals
+
+
+def reaches(share: float, threshold: float) -> bool:
+    """Shares and thresholds are compared to two decimals, as people write them: 2 votes of
+    3 (0.6667) reach "0.67", the usual way of writing two thirds."""
+    return round(share, 2) >= round(threshold, 2)
 
 
 def _decided_spans(span_ids: list[int]) -> set[int]:

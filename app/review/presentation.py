@@ -32,7 +32,8 @@ def cut_text(text: str, extents: list[tuple[int, int, int, str]]) -> list[Piece]
     pieces = []
     for left, right in zip(points, points[1:], strict=False):
         open_units = [e for e in open_units if e[2] > left] + opening.get(left, [])
-        covering = sorted(open_units, key=lambda e: (e[2] - e[1], e[0]))
+        # Unit numbers and "g<id>" for added gold spans: compare ids as text on equal lengths.
+        covering = sorted(open_units, key=lambda e: (e[2] - e[1], str(e[0])))
         pieces.append(Piece(left, right, text[left:right], tuple(e[0] for e in covering),
                             covering[0][3] if covering else None))
     return pieces
@@ -64,6 +65,7 @@ def render_unit_list(review, text: str, majority: dict, words: dict) -> Markup:
     `words` holds state_words, kind_words, evidence_names and reason_words.
     """
     state_words, kind_words = words["state_words"], words["kind_words"]
+    numbers = review.numbers
     evidence_names, reason_words = words["evidence_names"], words["reason_words"]
     out = []
     for unit in review.units:
@@ -79,8 +81,9 @@ def render_unit_list(review, text: str, majority: dict, words: dict) -> Markup:
             + "".join(f' <span class="kind kind-{kind}">{kind_words[kind]}</span>'
                       for kind in unit.kinds)
             + '</p><ol class="versions">')
-        for number, version in enumerate(unit.versions, 1):
+        for version in sorted(unit.versions, key=lambda v: numbers[v.annotator]):
             span = version.span
+            number = numbers[version.annotator]
             majority_badge = (' <span class="badge">majority</span>'
                               if best is not None and best.span.id == span.id and unit.kinds
                               else "")
@@ -90,7 +93,8 @@ def render_unit_list(review, text: str, majority: dict, words: dict) -> Markup:
                      if span.end < unit.end else "")
             note = f'<br><span class="note">Note: {_esc(span.note)}</span>' if span.note else ""
             out.append(
-                f'<li class="version" data-span-id="{span.id}" data-start="{span.start}" '
+                f'<li class="version" data-number="{number}" data-span-id="{span.id}" '
+                f'data-start="{span.start}" '
                 f'data-end="{span.end}" data-claimant-id="{span.claimant_id}" '
                 f'data-evidence="{_esc(span.evidence_type)}"><kbd>{number}</kbd> '
                 f'<span class="who">{_esc(version.label)}</span>{majority_badge} '

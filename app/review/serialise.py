@@ -28,7 +28,7 @@ def gold_json(gold: GoldSpan) -> dict:
     }
 
 
-def queue_row_json(row: QueueRow) -> dict:
+def queue_row_json(row: QueueRow, anonymous: bool = False) -> dict:
     return {
         "id": row.document.id,
         "external_id": row.document.external_id,
@@ -40,7 +40,7 @@ def queue_row_json(row: QueueRow) -> dict:
         "status": row.status,
         "reviewer": row.reviewer,
         "decided": row.decided,
-        "returned": row.returned,
+        "returned": len(row.returned) if anonymous else row.returned,
     }
 
 

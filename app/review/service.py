@@ -21,6 +21,7 @@ from app.models import (
     Project,
     Span,
     User,
+    gold_span_sources,
 )
 from app.models.base import utcnow
 from app.review.gold import mark_in_review, require_open, write_merge
@@ -29,6 +30,7 @@ from app.review.queue_figures import per_document_figures
 from app.review.units import review_document
 
 STRATEGIES = ("unanimous", "majority")
+KINDS = ("boundary", "claimant", "evidence_type", "missing")  # queue filter: disagreement kinds
 DEFAULT_THRESHOLD = 2 / 3
 RETURN_NOTE_MAX_LENGTH = 2000
 
@@ -52,6 +54,7 @@ def merge_document(document: Document, reviewer: User, strategy: str, threshold:
                    dry_run: bool) -> list[MergeProposal]:
     """Decide the units the strategy picks (one undoable batch), or only list them."""
     require_open(document)
+    require_reviewable(document)
     return merge_documents([document], reviewer, strategy, threshold, dry_run=dry_run)
 
 
@@ -94,6 +97,7 @@ def gold_spans(document: Document, *, include_rejected: bool = False) -> list[Go
 
 
 def mark_adjudicated(document: Document, reviewer: User) -> DocumentReview:
+    require_reviewable(document)
     review = review_document(document)
     open_units = len(review.units) - review.decided
     if open_units:
@@ -117,21 +121,31 @@ def reopen_review(document: Document, reviewer: User) -> DocumentReview:
     return state
 
 
-def return_to_annotator(document: Document, username: object, note: object) -> Assignment:
-    """Send one annotator's submitted work back with a note they see on the page."""
-    if not isinstance(note, str) or not note.strip():
+def return_to_annotator(document: Document, who: str, note: str) -> Assignment:
+    """Send one annotator's submitted work back with a note they see on the page.
+
+    `who` is a username, or under anonymous review the "Annotator k" label the page shows.
+    Not on an adjudicated document: its gold layer was decided from that work.
+    """
+    require_open(document)
+    username = who.strip()
+    if document.project.anonymous_review:
+        by_label = {label: name for name, label in
+                    review_document(document).labels.items()}
+        username = by_label.get(username, username)
+    if not note.strip():
         raise ServiceError("write a note saying what to look at again", "note")
     if len(note) > RETURN_NOTE_MAX_LENGTH:
         raise ServiceError(f"the note is longer than {RETURN_NOTE_MAX_LENGTH} characters", "note")
-    if not isinstance(username, str) or not username.strip():
+    if not username:
         raise ServiceError("give the annotator's username", "annotator")
     assignment = db.session.scalar(
         select(Assignment).join(User, User.id == Assignment.annotator_id)
-        .where(Assignment.document_id == document.id, User.username == username.strip()))
+        .where(Assignment.document_id == document.id, User.username == username))
     if assignment is None:
-        raise ServiceError(f"{username!r} has no assignment for this document", "annotator")
+        raise ServiceError(f"{who!r} has no assignment for this document", "annotator")
     if assignment.status != "submitted":
-        raise ServiceError(f"{username!r} has not submitted this document", "annotator",
+        raise ServiceError(f"{who!r} has not submitted this document", "annotator",
                            status=409)
     assignment.status = "in_progress"
     assignment.submitted_at = None
@@ -144,13 +158,26 @@ def return_to_annotator(document: Document, username: object, note: object) -> A
 # --- the queue -----------------------------------------------------------------------------
 
 
-def reviewable_documents(project: Project) -> list[Document]:
-    """Documents with at least two submitted assignments, by id."""
-    submitted = (select(Assignment.document_id).join(Document)
-                 .where(Document.project_id == project.id, Assignment.status == "submitted")
-                 .group_by(Assignment.document_id).having(func.count() >= 2))
-    return list(db.session.scalars(select(Document).where(Document.id.in_(submitted))
+def reviewable_documents(project: Project, *, with_returned: bool = False) -> list[Document]:
+    """Documents with at least two submitted assignments, by id; `with_returned` counts work
+    sent back to its annotator as if still submitted (the queue keeps showing it)."""
+    counted = Assignment.status == "submitted"
+    if with_returned:
+        counted = counted | Assignment.returned_at.is_not(None)
+    ids = (select(Assignment.document_id).join(Document)
+           .where(Document.project_id == project.id, counted)
+           .group_by(Assignment.document_id).having(func.count() >= 2))
+    return list(db.session.scalars(select(Document).where(Document.id.in_(ids))
                                    .order_by(Document.id)))
+
+
+def require_reviewable(document: Document) -> None:
+    submitted = db.session.scalar(
+        select(func.count()).select_from(Assignment)
+        .where(Assignment.document_id == document.id, Assignment.status == "submitted"))
+    if submitted < 2:
+        raise ServiceError("this needs at least two annotators' submitted work on the document",
+                           None, status=409)
 
 
 @dataclass
@@ -178,13 +205,15 @@ class QueueFilters:
 def review_queue(project: Project, filters: QueueFilters | None = None) -> list[QueueRow]:
     """Documents ready for review, worst first (lowest per-document evidence-type alpha)."""
     filters = filters or QueueFilters()
-    documents = {d.id: d for d in reviewable_documents(project)}
+    documents = {d.id: d for d in reviewable_documents(project, with_returned=True)}
     per_document = per_document_figures(load_documents(
         project, AgreementOptions(documents=tuple(documents)))) if documents else {}
     states = {r.document_id: r for r in db.session.scalars(
         select(DocumentReview).where(DocumentReview.document_id.in_(list(documents))))}
-    decided = dict(db.session.execute(
-        select(GoldSpan.document_id, func.count()).where(GoldSpan.document_id.in_(list(documents)))
+    decided = dict(db.session.execute(  # decided units: gold rows with sources
+        select(GoldSpan.document_id, func.count(func.distinct(GoldSpan.id)))
+        .join(gold_span_sources, gold_span_sources.c.gold_span_id == GoldSpan.id)
+        .where(GoldSpan.document_id.in_(list(documents)))
         .group_by(GoldSpan.document_id)).all())
     returned = _returned(list(documents))
     wanted = _filtered_ids(project, list(documents), filters)

@@ -12,6 +12,7 @@ evidence_type, missing; a unit with none of them is unanimous.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -97,6 +98,14 @@ class ReviewDocument:
     added: list[GoldSpan] = field(default_factory=list)  # gold spans nobody marked
 
     @property
+    def numbers(self) -> dict[str, int]:
+        """username -> the number keys 1-9 use on the page: "Annotator k" is k; named
+        annotators are numbered in alphabetical order. The same in every unit."""
+        if self.document.project.anonymous_review:
+            return {name: int(label.rsplit(" ", 1)[1]) for name, label in self.labels.items()}
+        return {name: number for number, name in enumerate(sorted(self.annotators), 1)}
+
+    @property
     def decided(self) -> int:
         return sum(1 for unit in self.units if unit.decision is not None)
 
@@ -105,11 +114,17 @@ class ReviewDocument:
         return all(unit.decision is not None for unit in self.units)
 
 
-def annotator_labels(annotators: list[str], anonymous: bool) -> dict[str, str]:
-    """Usernames, or "Annotator 1, 2, …" in alphabetical order of username."""
+def annotator_labels(annotators: list[str], anonymous: bool, document_id: int = 0
+                     ) -> dict[str, str]:
+    """Usernames, or under anonymous review "Annotator 1, 2, …" in an order drawn per
+    document (a hash of document id and username): not alphabetical, so the numbers cannot
+    be read back from the list of the project's annotators, and they differ between
+    documents."""
     if not anonymous:
         return {name: name for name in annotators}
-    return {name: f"Annotator {number}" for number, name in enumerate(sorted(annotators), 1)}
+    order = sorted(annotators, key=lambda name: hashlib.sha256(
+        f"{document_id}/{name}".encode()).hexdigest())
+    return {name: f"Annotator {number}" for number, name in enumerate(order, 1)}
 
 
 @dataclass(slots=True)
@@ -162,7 +177,7 @@ def review_documents(documents: list[Document]) -> list[ReviewDocument]:
 def _review(document: Document, length: int, annotators: list[str],
             spans: list[tuple[str, SpanView]], gold_of_span: dict, added: list,
             anonymous: bool) -> ReviewDocument:
-    labels = annotator_labels(annotators, anonymous)
+    labels = annotator_labels(annotators, anonymous, document.id)
     annotations = DocumentAnnotations(
         document=document.id, length=length, annotators=tuple(annotators),
         spans=tuple(AnnotatedSpan(document=document.id, annotator=name, start=span.start,
@@ -175,7 +190,8 @@ def _review(document: Document, length: int, annotators: list[str],
     for index, unit in enumerate(match_units(annotations) if spans else [], 1):
         versions = [Version(by_id[s.span_id], s.annotator, labels[s.annotator]) for s in unit]
         present = {version.annotator for version in versions}
-        missing = [labels[name] for name in annotators if name not in present]
+        missing = sorted((labels[name] for name in annotators if name not in present),
+                         key=lambda label: (len(label), label))  # "Annotator 9" < "… 10"
         decision = next((gold_of_span[v.span.id] for v in versions if v.span.id in gold_of_span),
                         None)
         units.append(ReviewUnit(index, unit.start, unit.end, versions, missing,
@@ -238,6 +254,7 @@ def _gold_of(ids: list[int]) -> tuple[dict[int, GoldSpan], dict[int, list[GoldSp
     with_sources = {gold.id for gold in sourced.values()}
     added: dict[int, list[GoldSpan]] = {}
     for gold in golds.values():
-        if gold.id not in with_sources:
+        # A rejection whose spans are gone (work reopened and changed) decides nothing now.
+        if gold.id not in with_sources and not gold.rejected:
             added.setdefault(gold.document_id, []).append(gold)
     return sourced, added

@@ -59,7 +59,10 @@ def upgrade():
     with op.batch_alter_table('gold_span_sources', schema=None) as batch_op:
         batch_op.create_unique_constraint('uq_gold_span_sources_span_id', ['span_id'])
 
-    with op.batch_alter_table('gold_spans', schema=None) as batch_op:
+    # Recreated on SQLite with AUTOINCREMENT: a deleted decision's id is never given to
+    # another, so undo can restore it under its own id.
+    with op.batch_alter_table('gold_spans', schema=None,
+                              table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('provenance', sa.String(length=20), nullable=False, server_default='adjudicated'))
         batch_op.add_column(sa.Column('rejected', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('reason', sa.String(length=30), nullable=True))

@@ -164,7 +164,7 @@ def test_unanimous_then_majority_merge_and_remerge_keeps_reviewer_decisions(api,
     carol = next(i for i, v in enumerate(label_unit["versions"]) if v["evidence_type"] == "hearsay")
     mine = _accept(api, document, label_unit, version=carol).json
 
-    merged = api.post("rev", url, {"strategy": "majority", "threshold": 0.66, "dry_run": False})
+    merged = api.post("rev", url, {"strategy": "majority", "threshold": 0.67, "dry_run": False})
     assert [(u["unit"], u["provenance"]) for u in merged.json["units"]] == [(1, "unanimous")]
     # Boundary unit: alice and bob differ, carol silent: no version has 2/3; missed unit: 1/3.
     again = api.post("rev", url, {"strategy": "majority", "dry_run": False}).json
@@ -175,8 +175,11 @@ def test_unanimous_then_majority_merge_and_remerge_keeps_reviewer_decisions(api,
 
 def test_majority_merge_takes_two_of_three(api, review):
     document = review.document
+    strict = api.post("rev", f"/api/v1/documents/{document.id}/gold/merge",
+                      {"strategy": "majority", "threshold": 0.7}).json  # a preview
+    assert [u["provenance"] for u in strict["units"]] == ["unanimous"]  # 2/3 < 0.70
     merged = api.post("rev", f"/api/v1/documents/{document.id}/gold/merge",
-                      {"strategy": "majority", "threshold": 0.66, "dry_run": False}).json
+                      {"strategy": "majority", "threshold": 0.67, "dry_run": False}).json
     by_unit = {u["unit"]: u for u in merged["units"]}
     assert by_unit[3]["provenance"] == "majority" and by_unit[3]["share"] == 0.6667
     gold = db.session.query(GoldSpan).filter_by(provenance="majority").one()
@@ -293,7 +296,7 @@ def test_review_routes_permissions(api, review, user, status):
 def test_project_merge_plan_matches_each_review_page(app, make):
     """The bulk plan (one SpanTable for the project) decides exactly the units the review
     page shows as unanimous or with a qualifying majority, numbered as on the page."""
-    from app.review.merge import plan_merge
+    from app.review.merge import plan_merge, reaches
     from app.review.service import reviewable_documents
 
     rng = random.Random(3)
@@ -322,7 +325,7 @@ def test_project_merge_plan_matches_each_review_page(app, make):
                 if not unit.kinds:
                     expected.add((document.id, unit.index, unit.versions[0].span.id,
                                   "unanimous"))
-                elif strategy == "majority" and best is not None and share >= threshold:
+                elif strategy == "majority" and best is not None and reaches(share, threshold):
                     expected.add((document.id, unit.index, best.span.id, "majority"))
         assert planned == expected and planned
 

@@ -99,9 +99,9 @@ function versionBody(row, unit, extra = {}) {
 function acceptVersion(number) {
   const unit = currentUnit();
   if (!unit || decidedAlready(unit)) return;
-  const row = unit.querySelectorAll("li.version")[number - 1];
+  const row = unit.querySelector(`li.version[data-number="${number}"]`);
   if (!row) {
-    say(`unit ${unit.dataset.index} has no version ${number}`, true);
+    say(`annotator ${number} has no version in unit ${unit.dataset.index}`, true);
     return;
   }
   decide(versionBody(row, unit), `Unit ${unit.dataset.index}: version ${number} accepted.`);
