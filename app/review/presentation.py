@@ -128,5 +128,9 @@ def _decision(gold, evidence_names: dict, reason_words: dict) -> str:
         who.append(reason_words[gold.reason])
     note = f'<br><span class="note">{_esc(gold.note)}</span>' if gold.note else ""
     return (f'<p class="decision" id="gold-{gold.id}" data-gold-id="{gold.id}" '
-            f'data-version="{gold.version}">{what} '
+            f'data-version="{gold.version}" data-start="{gold.start}" data-end="{gold.end}" '
+            f'data-evidence="{_esc(gold.evidence_type)}" '
+            f'data-claimant-name="{_esc(gold.claimant.name)}" '
+            f'data-reason="{_esc(gold.reason or "")}" data-note="{_esc(gold.note)}" '
+            f'data-rejected="{"1" if gold.rejected else ""}">{what} '
             f'<span class="muted">({_esc(", ".join(who))})</span>{note}</p>')

@@ -105,12 +105,21 @@ def test_reviewer_resolves_every_kind_with_the_keyboard(open_page, seed, live_ap
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     page.wait_for_selector(".added-list li")
+    # Change a decision: back to unit 3 (evidence type), e, hearsay after all.
+    page.locator("#unit-3").click()
+    page.keyboard.press("e")
+    page.locator("#decision-dialog").wait_for(state="visible")
+    assert page.locator("#d-evidence").input_value() == "eyewitness"  # the decision's own
+    page.keyboard.type("Hearsay")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#unit-3 .decision:has-text('Hearsay')")
 
     assert _gold(live_app, document) == [
         ("The ministry said 12 people died", "Ministry of Defence", "official_statement",
          "adjudicated", False, 2, "annotator_error"),
         ("Omar Haddad", "Omar Haddad", "eyewitness", "adjudicated", False, 2, None),
-        ("he saw the dam break at dawn", "Omar Haddad", "eyewitness", "adjudicated", False, 2,
+        ("he saw the dam break at dawn", "Omar Haddad", "hearsay", "adjudicated", False, 2,
          None),
         ("Officials declined to comment", "Ministry of Defence", "official_statement",
          "adjudicated", True, 1, None),

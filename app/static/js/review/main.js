@@ -128,7 +128,8 @@ function reject() {
 
 function decidedAlready(unit) {
   if (unit.classList.contains("st-decided")) {
-    say(`unit ${unit.dataset.index} is decided; press u to undo your last decision`, true);
+    say(`unit ${unit.dataset.index} is decided: e changes the decision, u undoes your last one`,
+      true);
     return true;
   }
   return false;
@@ -175,8 +176,29 @@ function openDialog(mode) {
   const unit = currentUnit();
   dialogState.mode = mode;
   dialogState.unit = mode === "edit" ? unit : null;
+  dialogState.gold = null;
+  const decision = mode === "edit" && unit ? unit.querySelector(".decision") : null;
+  if (decision) {
+    // A decided unit: change its decision (the version read goes along: 409 if stale).
+    dialogState.gold = { id: decision.dataset.goldId, version: Number(decision.dataset.version) };
+    field("d-start").value = decision.dataset.start;
+    field("d-end").value = decision.dataset.end;
+    field("d-evidence").value = decision.dataset.evidence;
+    field("d-claimant").value = decision.dataset.claimantName;
+    field("decision-title").textContent = decision.dataset.rejected
+      ? `Unit ${unit.dataset.index} was rejected: accept it as a claim instead`
+      : `Change the decision on unit ${unit.dataset.index}`;
+    field("d-claimant-type").value = "";
+    field("d-reason").value = decision.dataset.reason;
+    field("d-note").value = decision.dataset.note;
+    field("d-error").hidden = true;
+    updateQuote();
+    field("decision-dialog").showModal();
+    field("d-evidence").focus();
+    return;
+  }
   if (mode === "edit") {
-    if (!unit || decidedAlready(unit)) return;
+    if (!unit) return;
     const spanId = unit.dataset.majority;
     const row = (spanId && unit.querySelector(`li.version[data-span-id="${spanId}"]`))
       || unit.querySelector("li.version");
@@ -235,9 +257,15 @@ async function saveDialog(event) {
     note: field("d-note").value,
   };
   if (field("d-reason").value) body.reason = field("d-reason").value;
-  if (dialogState.mode === "edit") body.source_span_ids = sourceIds(dialogState.unit);
+  const gold = dialogState.gold;
   try {
-    await apiRequest("POST", `/api/v1/documents/${documentId()}/gold`, body);
+    if (gold) {
+      await apiRequest("PATCH", `/api/v1/gold/${gold.id}`,
+        { ...body, reason: body.reason || null, rejected: false, version: gold.version });
+    } else {
+      if (dialogState.mode === "edit") body.source_span_ids = sourceIds(dialogState.unit);
+      await apiRequest("POST", `/api/v1/documents/${documentId()}/gold`, body);
+    }
   } catch (error) {
     field("d-error").textContent = error.field ? `${error.message} (${error.field})` : error.message;
     field("d-error").hidden = false;
@@ -245,6 +273,11 @@ async function saveDialog(event) {
   }
   field("decision-dialog").close();
   await refresh();
+  if (gold) {
+    say("Decision changed.");
+    select(current);
+    return;
+  }
   say(dialogState.mode === "edit" ? "Edited version accepted." : "Gold span added.");
   if (dialogState.mode === "edit") nextUndecided();
   else select(current);
