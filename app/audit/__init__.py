@@ -17,6 +17,7 @@ from __future__ import annotations
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from app.extensions import db
 from app.models import (
@@ -123,5 +124,10 @@ def _describe(session: Session, obj, change: str) -> list[dict]:
 def _project_of(session: Session, document_id: int | None) -> int | None:
     if document_id is None:
         return None
+    # The service that changed the span loaded its document (permissions ask for it): read
+    # the project from the session's identity map rather than with another query per save.
+    document = session.identity_map.get(identity_key(Document, document_id))
+    if document is not None and "project_id" in document.__dict__:
+        return document.project_id
     return session.connection().scalar(
         select(Document.project_id).where(Document.id == document_id))
