@@ -125,6 +125,17 @@ class RegistryIndex:
         return None
 
 
+    def confirmed_named(self, name: str, other_than: int | None = None) -> Entry | None:
+        """A confirmed claimant (not `other_than`) whose canonical name equals `name`."""
+        wanted = claimant_key(name)
+        for folded, claimant_id, _label in self.names.starting_with(wanted):
+            entry = self.entries[claimant_id]
+            if (folded == wanted and entry.status == "confirmed"
+                    and claimant_id != other_than):
+                return entry
+        return None
+
+
 def _visible(entry: Entry, viewer_id: int | None) -> bool:
     # The rule of app.permissions.visible_claimants, on the cached rows.
     return viewer_id is None or entry.status == "confirmed" or entry.created_by_id == viewer_id
