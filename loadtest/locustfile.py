@@ -14,7 +14,7 @@ import os
 import random
 import threading
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, between, task
 
 SEED = json.loads(open(os.environ["LOADTEST_SEED"], encoding="utf-8").read())
 ACKS_PATH = os.environ["LOADTEST_ACKS"]
@@ -31,14 +31,14 @@ def _record(kind: str, span: dict) -> None:
                                  "note": span.get("note", "")}) + "\n")
 
 
-class Annotator(HttpUser):
+class Annotator(FastHttpUser):
     weight = 10
     wait_time = between(THINK, THINK * 1.5) if THINK else between(0, 0)
 
     def on_start(self):
         with _next_lock:
             me = next(_annotators)
-        self.client.headers["Authorization"] = f"Bearer {me['token']}"
+        self.auth = {"Authorization": f"Bearer {me['token']}"}
         self.documents = me["documents"]
         self.spans: list[dict] = []
         self.edits = 0
@@ -51,8 +51,9 @@ class Annotator(HttpUser):
         body = {"start": start, "end": end, "text": document["text"][start:end],
                 "evidence_type": document["evidence_type"],
                 "claimant": {"name": random.choice(document["claimants"])}}
-        with self.client.post(f"/api/v1/documents/{document['id']}/spans", json=body,
-                              name="create span", catch_response=True) as response:
+        url = f"/api/v1/documents/{document['id']}/spans"
+        with self.client.post(url, json=body, headers=self.auth, name="create span",
+                              catch_response=True) as response:
             if response.status_code == 201:
                 span = response.json()
                 _record("create", span)
@@ -67,7 +68,7 @@ class Annotator(HttpUser):
         span = random.choice(self.spans)
         self.edits += 1
         note = f"edit {self.edits}"
-        with self.client.patch(f"/api/v1/spans/{span['id']}",
+        with self.client.patch(f"/api/v1/spans/{span['id']}", headers=self.auth,
                                json={"version": span["version"], "note": note},
                                name="edit span", catch_response=True) as response:
             if response.status_code == 200:
@@ -78,20 +79,22 @@ class Annotator(HttpUser):
                 response.failure(f"{response.status_code}: {response.text[:200]}")
 
 
-class Reviewer(HttpUser):
+class Reviewer(FastHttpUser):
     weight = 1
     wait_time = between(0.5, 1.5)
 
     def on_start(self):
         with _next_lock:
             me = next(_reviewers)
-        self.client.headers["Authorization"] = f"Bearer {me['token']}"
+        self.auth = {"Authorization": f"Bearer {me['token']}"}
         self.project = SEED["project_id"]
 
     @task(2)
     def review_queue(self):
-        self.client.get(f"/api/v1/projects/{self.project}/review", name="review queue")
+        self.client.get(f"/api/v1/projects/{self.project}/review", headers=self.auth,
+                        name="review queue")
 
     @task(1)
     def agreement(self):
-        self.client.get(f"/api/v1/projects/{self.project}/agreement", name="agreement report")
+        self.client.get(f"/api/v1/projects/{self.project}/agreement", headers=self.auth,
+                        name="agreement report")
