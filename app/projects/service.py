@@ -316,7 +316,8 @@ def scheme_keys_in_use(project: Project) -> tuple[dict[str, int], dict[str, int]
 
 
 def check_scheme_keeps_used_keys(project: Project, scheme: Scheme) -> None:
-    """A new scheme must keep every evidence type and claimant type that data still uses."""
+    """A new scheme must keep every evidence type, claimant type and source type that data
+    still uses."""
     evidence_used, claimant_types_used = scheme_keys_in_use(project)
     for key in sorted(set(evidence_used) - set(scheme.evidence_keys)):
         raise ServiceError(
@@ -326,6 +327,14 @@ def check_scheme_keeps_used_keys(project: Project, scheme: Scheme) -> None:
         raise ServiceError(
             f"claimant type {key!r} cannot be removed: {claimant_types_used[key]} claimant(s) "
             "have it; change their type first", "scheme")
+    source_types_used = dict(db.session.execute(
+        select(Claimant.source_type, func.count()).where(
+            Claimant.project_id == project.id, Claimant.source_type.is_not(None))
+        .group_by(Claimant.source_type)).all())
+    for key in sorted(set(source_types_used) - set(scheme.source_type_keys)):
+        raise ServiceError(
+            f"source type {key!r} cannot be removed: {source_types_used[key]} claimant(s) "
+            "have it; change their source type first", "scheme")
 
 
 def user_named(username: str) -> User | None:

@@ -183,3 +183,26 @@ def test_the_matrix_follows_changes_to_annotations_and_the_registry(client, auth
                 data={"into": "Ministry of Defence"})
     labels = {row["label"] for row in client.get(url).get_json()["counts"]}
     assert "Omar Haddad" not in labels and "Ministry of Defence" in labels
+
+
+def test_a_source_type_in_use_cannot_leave_the_scheme(client, auth, newsroom):
+    import json
+
+    from app.scheme import default_scheme
+    from tests.web.test_project_pages import project_form
+
+    project, *_ = newsroom  # "A source" has source type "anonymous"
+    auth.login("boss")
+    url = f"/projects/{project.id}/edit"
+
+    def without(key: str) -> str:
+        scheme = default_scheme().to_dict()
+        scheme["source_types"] = [s for s in scheme["source_types"] if s["key"] != key]
+        return json.dumps(scheme)
+
+    response = client.post(url, data=project_form(name=project.name, scheme=without("anonymous")))
+    assert response.status_code == 422
+    assert "source type &#39;anonymous&#39; cannot be removed: 1 claimant(s)" in \
+        response.get_data(as_text=True)
+    response = client.post(url, data=project_form(name=project.name, scheme=without("study")))
+    assert response.status_code == 302
