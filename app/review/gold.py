@@ -312,19 +312,27 @@ def write_merge(proposals: list, reviewer: User, documents: dict[int, Document])
 
 
 def _insert_gold_rows(rows: list[dict]) -> list[int]:
-    """Insert in multi-row statements; the id of each row, in the order given.
+    """Insert the rows (one prepared statement, executemany); the id of each, in order.
 
-    RETURNING comes back in no promised order, so rows are matched to ids by their content;
-    rows with the same content are interchangeable, whichever id each gets.
+    The ids are read back afterwards: the rows of this merge are the reviewer's with this
+    exact `created_at` (one timestamp for the whole merge). Rows are matched to ids by their
+    content; rows with the same content are interchangeable, whichever id each gets. (A
+    multi-row INSERT ... RETURNING is slower: PostgreSQL's driver parses every statement of
+    thousands of parameters anew.)
     """
     table = GoldSpan.__table__  # Core, not the ORM's row-at-a-time bulk path
-    columns = (table.c.id, table.c.document_id, table.c.start, table.c.end,
-               table.c.claimant_id, table.c.evidence_type, table.c.provenance)
+    db.session.execute(insert(table), rows)
+    first = rows[0]
     waiting: dict[tuple, list[int]] = {}
-    for gold_id, *key in db.session.execute(insert(table).returning(*columns), rows):
+    for gold_id, *key in db.session.execute(
+            select(table.c.id, table.c.document_id, table.c.start, table.c.end,
+                   table.c.claimant_id, table.c.evidence_type, table.c.provenance)
+            .where(table.c.reviewer_id == first["reviewer_id"],
+                   table.c.created_at == first["created_at"])
+            .order_by(table.c.id)):
         waiting.setdefault(tuple(key), []).append(gold_id)
     return [waiting[(row["document_id"], row["start"], row["end"], row["claimant_id"],
-                     row["evidence_type"], row["provenance"])].pop() for row in rows]
+                     row["evidence_type"], row["provenance"])].pop(0) for row in rows]
 
 
 def _mark_many_in_review(ids: list[int], reviewer: User, now) -> None:

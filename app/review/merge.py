@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, Integer, any_, select
+from sqlalchemy import cast as sql_cast
 
 from app.agreement.matching import assign_units
 from app.agreement.table import SpanTable
 from app.agreement_views.service import AgreementOptions, load_documents
 from app.extensions import db
-from app.models import Document, Span, gold_span_sources
+from app.models import Document, GoldSpan, Span, gold_span_sources
 from app.review.units import majority_version
 
 CHUNK = 5000  # ids per IN (...) list, well under SQLite's limit on bound parameters
@@ -58,7 +59,7 @@ def plan_merge(documents: list[Document], strategy: str, threshold: float
     for span, unit in zip(table.spans, assign_units(table, "overlap").tolist(), strict=True):
         members.setdefault(unit, []).append(span)
     counted = {doc.document: len(doc.annotators) for doc in loaded}
-    decided = _decided_spans([span.span_id for span in table.spans])
+    decided = _decided_spans(project.id)
     chosen = []
     number: dict[int, int] = {}
     for unit in sorted(members):  # units are numbered in text order within each document
@@ -94,19 +95,27 @@ def reaches(share: float, threshold: float) -> bool:
     return round(share, 2) >= round(threshold, 2)
 
 
-def _decided_spans(span_ids: list[int]) -> set[int]:
-    decided: set[int] = set()
-    for first in range(0, len(span_ids), CHUNK):
-        decided.update(db.session.scalars(select(gold_span_sources.c.span_id).where(
-            gold_span_sources.c.span_id.in_(span_ids[first:first + CHUNK]))))
-    return decided
+def _decided_spans(project_id: int) -> set[int]:
+    """Every annotator span of the project that a gold row was decided from."""
+    return set(db.session.scalars(
+        select(gold_span_sources.c.span_id)
+        .join(GoldSpan, GoldSpan.id == gold_span_sources.c.gold_span_id)
+        .join(Document, Document.id == GoldSpan.document_id)
+        .where(Document.project_id == project_id)))
 
 
 def _quotes(span_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Quote and note of each span, read by id: one array parameter on PostgreSQL (its driver
+    parses a statement of thousands of parameters slowly), chunks of ids on SQLite."""
     quotes = {}
-    for first in range(0, len(span_ids), CHUNK):
-        for span_id, text, note in db.session.execute(
-                select(Span.id, Span.text, Span.note)
-                .where(Span.id.in_(span_ids[first:first + CHUNK]))):
+    if db.session.get_bind().dialect.name == "postgresql":
+        chunks = [select(Span.id, Span.text, Span.note).where(
+            Span.id == any_(sql_cast(span_ids, ARRAY(Integer))))] if span_ids else []
+    else:
+        chunks = [select(Span.id, Span.text, Span.note).where(
+            Span.id.in_(span_ids[first:first + CHUNK]))
+            for first in range(0, len(span_ids), CHUNK)]
+    for query in chunks:
+        for span_id, text, note in db.session.execute(query):
             quotes[span_id] = (text, note)
     return quotes
