@@ -24,7 +24,7 @@ import time
 
 from sqlalchemy import insert, select
 
-from app import create_app
+from app import create_app, settle_heap
 from app.extensions import db
 from app.models import Assignment, Claimant, Document, Project, Span, User
 from app.projects.service import create_project, set_member
@@ -152,6 +152,7 @@ def measure(database_url: str, chromium: bool) -> dict:
     with app.app_context():
         db.create_all()
         document_id = seed_page(rng)
+    settle_heap()  # as wsgi.py does in every server process
     client = app.test_client()
     log_in(app, client, "reviewer")
     results = {}

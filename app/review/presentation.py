@@ -3,6 +3,7 @@ which units cover it. Pure: plain data in, plain data out."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape as _escape
 
@@ -39,9 +40,13 @@ def cut_text(text: str, extents: list[tuple[int, int, int, str]]) -> list[Piece]
     return pieces
 
 
+_MARKUP = re.compile(r"[&<>\"']")
+
+
 def _esc(value: str) -> str:
-    """HTML-escape text or an attribute value (quotes included)."""
-    return _escape(value, quote=True)
+    """HTML-escape text or an attribute value (quotes included). Most quotes hold none of
+    the five characters: one search then spares five replacements."""
+    return _escape(value, quote=True) if _MARKUP.search(value) else value
 
 
 def render_pieces(pieces: list[Piece]) -> Markup:
