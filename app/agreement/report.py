@@ -11,15 +11,20 @@ import numpy as np
 
 from app.agreement.alpha import one_against_rest_alphas
 from app.agreement.disagreements import VALUE_KINDS, Disagreements, find_disagreements
+from app.agreement.gamma import GammaSettings
+from app.agreement.gamma_report import gamma_per_document, gamma_section
 from app.agreement.gwet import gwet_ac
 from app.agreement.intervals import f1_draws, label_intervals
 from app.agreement.labels import LabelAgreement
+from app.agreement.methods import methods_table, methods_text
 from app.agreement.resampling import DocumentBootstrap
 from app.agreement.spans import SpanF1, span_f1
 from app.agreement.table import SpanTable
 from app.agreement.unit_table import UnitTable
 from app.agreement.unitizing import UnitizingResult, mean_unitizing_alpha, unitizing_alpha
 from app.agreement.units import MATCH_MODES, DocumentAnnotations, check_mode
+
+SOFTWARE = "Credence"
 
 
 def interpret_alpha(alpha: float | None) -> str | None:
@@ -36,11 +41,14 @@ def interpret_alpha(alpha: float | None) -> str | None:
 
 def build_report(documents: Sequence[DocumentAnnotations], *, mode: str = "overlap",
                  annotators: Sequence[str] | None = None, bootstrap_draws: int = 1000,
-                 seed: int = 12345) -> dict:
+                 seed: int = 12345, gamma: GammaSettings | None = None) -> dict:
     """Agreement of the annotators over `documents`; JSON-serialisable (see docs/agreement.md).
 
     `mode` matches spans into units ("overlap" or "exact"); `annotators` restricts the report
     to those annotators' work. The claimant interval uses seed + 1, the evidence-type one seed.
+    `gamma` (GammaSettings: dissimilarity, sampler, precision; its seed is `seed`) asks for γ,
+    which samples random continua and so costs more than everything else together: None, the
+    default, leaves it out (`spans.gamma.value` None, with the reason).
     """
     check_mode(mode)
     spans = SpanTable.build(documents, annotators)
@@ -55,8 +63,34 @@ def build_report(documents: Sequence[DocumentAnnotations], *, mode: str = "overl
     evidence = LabelAgreement.build(units, spans.evidence, spans.evidence_types)
     claimant = LabelAgreement.build(units, spans.claimant, spans.claimants)
     disagreements = find_disagreements(units)
-    names = spans.annotators
     boot = DocumentBootstrap.draw(len(spans.documents), bootstrap_draws, seed)
+    report = _figures(documents, spans, mode, by_mode, units, evidence, claimant, f1,
+                      unitizing, project_unitizing, disagreements, boot, bootstrap_draws,
+                      seed, gamma)
+    report["methods_text"] = methods_text(report, SOFTWARE, version=software_version())
+    report["methods_table"] = methods_table(report)
+    return report
+
+
+def software_version() -> str:
+    """The installed Credence version, if it is installed as a package; else empty."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("credence")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def _figures(documents, spans, mode, by_mode, units, evidence, claimant, f1, unitizing,
+             project_unitizing, disagreements, boot, bootstrap_draws, seed, gamma) -> dict:
+    names = spans.annotators
+    if gamma is not None:
+        gamma = GammaSettings(gamma.dissimilarity, gamma.sampler, gamma.samples,
+                              gamma.precision, seed)
+        gammas = gamma_per_document(spans, gamma)
+    else:
+        gammas = [None] * len(spans.documents)
     return {
         "mode": mode,
         "documents": len(spans.documents),
@@ -72,6 +106,8 @@ def build_report(documents: Sequence[DocumentAnnotations], *, mode: str = "overl
             "unitizing_alpha": project_unitizing.overall,
             "unitizing_alpha_per_evidence_type": dict(project_unitizing.per_category),
             **_span_intervals(boot, by_mode, unitizing),
+            "gamma": (gamma_section(spans, gammas, gamma, boot) if gamma is not None
+                      else {"value": None, "reason": "not computed (build_report(gamma=None))"}),
         },
         "evidence_type": _label_section(evidence, names, bootstrap_draws, seed,
                                         label_intervals(boot, evidence, units)),
@@ -81,7 +117,8 @@ def build_report(documents: Sequence[DocumentAnnotations], *, mode: str = "overl
                       "draws": boot.draws if boot else 0, "seed": seed,
                       "level": boot.level if boot else None},
         "disagreements": disagreements.count(),
-        "per_document": _per_document(units, evidence, claimant, f1, unitizing, disagreements),
+        "per_document": _per_document(units, evidence, claimant, f1, unitizing, disagreements,
+                                      gammas),
         "per_evidence_type": _per_evidence_type(units, evidence, project_unitizing,
                                                 disagreements),
         "per_annotator": _per_annotator(units, evidence, claimant, f1, disagreements),
@@ -151,7 +188,7 @@ def _label_section(label: LabelAgreement, names: Sequence[str], draws: int, seed
 
 def _per_document(units: UnitTable, evidence: LabelAgreement, claimant: LabelAgreement,
                   f1: dict[str, SpanF1], unitizing: list[UnitizingResult],
-                  disagreements: Disagreements) -> list[dict]:
+                  disagreements: Disagreements, gammas: list) -> list[dict]:
     spans = units.spans
     n_documents = len(spans.documents)
     unit_counts = np.bincount(units.document, minlength=n_documents)
@@ -172,6 +209,7 @@ def _per_document(units: UnitTable, evidence: LabelAgreement, claimant: LabelAgr
             "f1_exact": _number(f1["exact"].per_document[d]),
             "f1_overlap": _number(f1["overlap"].per_document[d]),
             "unitizing_alpha": unitizing[d].overall,
+            "gamma": gammas[d].gamma if gammas[d] is not None else None,
             "disagreements": kinds[d],
         })
     order = sorted(range(n_documents), key=lambda d: _worst_first(entries[d], d))
