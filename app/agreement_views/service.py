@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from app.agreement_views.over_time import over_time_section
 from app.claimants.profiles import affiliation_roots
 from app.errors import ServiceError
 from app.extensions import db
@@ -187,11 +188,16 @@ def agreement_report(project: Project, options: AgreementOptions | None = None) 
     cache = report_cache()
     report = cache.get(key)
     if report is None:
+        from app.agreement.gamma import GammaSettings
+
+        documents = load_documents(project, options)
         report = build_report(
-            load_documents(project, options), mode=options.mode,
+            documents, mode=options.mode,
+            gamma=GammaSettings() if current_app.config.get("AGREEMENT_GAMMA", True) else None,
             bootstrap_draws=current_app.config.get("AGREEMENT_BOOTSTRAP_DRAWS",
                                                    DEFAULT_BOOTSTRAP_DRAWS))
         report["vs_gold"] = gold_section(project, options)
+        report["over_time"] = over_time_section(project, documents, report["bootstrap"]["seed"])
         cache.put(key, report)
     report = copy.deepcopy(report)
     if project.claimants_agree_by_root and not options.claimants_by_root:
