@@ -76,15 +76,27 @@ def headlines(report: dict, interpret: Callable[[float | None], str | None]) -> 
         text = "no reliability threshold" if value is not None else NOT_ENOUGH_DATA
         return Headline(anchor, label, figure(value), "", None, text, "")
 
+    def coefficient(anchor, label, part) -> Headline:
+        # γ and AC1 have no published reliability bands of their own: value and interval only.
+        part = part or {}
+        value = part.get("value")
+        text = "no reliability threshold" if value is not None else NOT_ENOUGH_DATA
+        return Headline(anchor, label, figure(value), interval(part.get("interval")), None,
+                        text, "")
+
     same_organisation = report.get("claimant_same_organisation")
     return [
         alpha("evidence-alpha", "Evidence type α", evidence.get("alpha"),
-              evidence.get("alpha_ci")),
-        alpha("claimant-alpha", "Claimant α", claimant.get("alpha"), claimant.get("alpha_ci")),
+              evidence.get("alpha_interval") or evidence.get("alpha_ci")),
+        alpha("claimant-alpha", "Claimant α", claimant.get("alpha"),
+              claimant.get("alpha_interval") or claimant.get("alpha_ci")),
         *([alpha("claimant-alpha", "Claimant α (same organisation)",
                  same_organisation.get("alpha"), same_organisation.get("alpha_ci"))]
           if same_organisation else []),
-        alpha("unitizing-alpha", "Unitizing α_U", spans.get("unitizing_alpha")),
+        alpha("unitizing-alpha", "Unitizing α_U", spans.get("unitizing_alpha"),
+              spans.get("unitizing_alpha_interval")),
+        coefficient("gamma", "γ (spans and evidence type)", spans.get("gamma")),
+        coefficient("gwet-ac1", "Gwet's AC1, evidence type", evidence.get("gwet_ac1")),
         rate("span-f1", "Span F1 (overlap)", spans.get("f1_overlap")),
         rate("span-f1", "Span F1 (exact)", spans.get("f1_exact")),
     ]
@@ -218,3 +230,16 @@ def confusion_tables(report: dict, names: dict[str, str]) -> list[dict]:
             tables.append({"first": rows, "second": columns, "labels": labels,
                            "matrix": confusion.get("matrix") or []})
     return tables
+
+
+def over_time_chart(report: dict):
+    """The weekly evidence-type α line chart (SVG) and its rows, or None without two weeks."""
+    from app.agreement_views.svg import line_chart
+
+    over_time = report.get("over_time") or {}
+    windows = over_time.get("windows") or []
+    if len(windows) < 2:
+        return None
+    points = [(w["label"], w["evidence_type_alpha"], w["interval"]) for w in windows]
+    baseline = (over_time.get("baseline") or {}).get("evidence_type_alpha")
+    return line_chart(points, baseline, over_time.get("revisions") or [])

@@ -75,6 +75,7 @@ def _render_dashboard(project: Project, options: AgreementOptions, report: dict 
     if report is not None:
         context.update(
             headlines=presentation.headlines(report, interpret_alpha),
+            over_time_chart=presentation.over_time_chart(report),
             label_details=presentation.label_details(report),
             heatmap=presentation.heatmap(report),
             evidence_rows=presentation.evidence_rows(report, names),

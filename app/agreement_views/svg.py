@@ -1,4 +1,5 @@
-"""Server-side SVG for the agreement dashboard: the pairwise kappa heatmap and share bars.
+"""Server-side SVG for the agreement dashboard: the pairwise kappa heatmap, share bars and the
+agreement-over-time line chart.
 
 Only presentation attributes (fill, stroke, ...) are used, never `style`: the
 Content-Security-Policy forbids inline styles. Every piece of user text (usernames) goes
@@ -132,3 +133,54 @@ def share_bar(share: float, label: str, width: int = 160) -> Markup:
 
 def _figure(value: float | None, places: int = 3) -> str:
     return "—" if value is None else f"{value:.{places}f}"
+
+
+CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 220, 40
+
+
+def line_chart(points: Sequence[tuple[str, float | None, list | None]], baseline: float | None,
+               revisions: Sequence[Mapping]) -> Markup:
+    """α per window (label, value, [low, high]) on a -0.2..1 axis: the line, each window's
+    interval as a whisker, the .667/.800 thresholds, the baseline dashed, and revisions (by
+    date label) as labelled ticks."""
+    plot_w, plot_h = CHART_WIDTH - 2 * CHART_MARGIN, CHART_HEIGHT - 2 * CHART_MARGIN
+    step = plot_w / max(len(points) - 1, 1)
+
+    def y(value: float) -> float:
+        return CHART_MARGIN + plot_h * (1.0 - (max(-0.2, min(1.0, value)) + 0.2) / 1.2)
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="over-time" role="img" '
+             f'width="{CHART_WIDTH}" height="{CHART_HEIGHT}" '
+             f'aria-label="Evidence-type alpha by week">']
+    for level, colour in ((0.8, "#2e7d32"), (0.667, "#b26a00")):
+        parts.append(f'<line x1="{CHART_MARGIN}" x2="{CHART_WIDTH - CHART_MARGIN}" '
+                     f'y1="{y(level):.1f}" y2="{y(level):.1f}" stroke="{colour}" '
+                     f'stroke-width="1"><title>α = {level}</title></line>'
+                     f'<text x="4" y="{y(level) + 4:.1f}" font-size="11">{level}</text>')
+    if baseline is not None:
+        parts.append(f'<line x1="{CHART_MARGIN}" x2="{CHART_WIDTH - CHART_MARGIN}" '
+                     f'y1="{y(baseline):.1f}" y2="{y(baseline):.1f}" stroke="#555" '
+                     f'stroke-dasharray="4 3"><title>baseline α = {baseline:.3f}</title></line>')
+    path = []
+    for i, (label, value, bounds) in enumerate(points):
+        x = CHART_MARGIN + i * step
+        if value is None:
+            continue
+        if bounds:
+            parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y(bounds[0]):.1f}" '
+                         f'y2="{y(bounds[1]):.1f}" stroke="#8aa4c8" stroke-width="2"/>')
+        path.append(f"{'M' if not path else 'L'}{x:.1f},{y(value):.1f}")
+        parts.append(f'<circle cx="{x:.1f}" cy="{y(value):.1f}" r="3.5" fill="#0b3c8c">'
+                     f'<title>{escape(label)}: α = {value:.3f}</title></circle>')
+        if i == 0 or i == len(points) - 1:
+            parts.append(f'<text x="{x:.1f}" y="{CHART_HEIGHT - 12}" font-size="11" '
+                         f'text-anchor="middle">{escape(label)}</text>')
+    if path:
+        parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="#0b3c8c" '
+                     f'stroke-width="2"/>')
+    for revision in revisions:
+        parts.append(f'<text x="{CHART_MARGIN}" y="14" font-size="11">'
+                     f'{escape(revision.get("date", ""))}: {escape(revision.get("label", ""))}'
+                     f'</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
