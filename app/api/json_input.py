@@ -28,6 +28,8 @@ def read_json_object(*, allow_empty: bool = False) -> dict:
     try:
         data = parse_json(raw)
     except JsonRefused as error:
+        if error.field:  # a number out of range: name it, as for any other bad value
+            raise ServiceError(f"{error.field}: {error.reason}", error.field) from None
         raise ServiceError(f"the request body is refused: {error.message}", status=400) from None
     if not isinstance(data, dict):
         raise ServiceError("the request body must be a JSON object", status=400)

@@ -140,7 +140,7 @@ def _read_line(
     except JsonRefused as refused:
         # One line of the file is one JSON text: the line is already named, so only the column.
         where = f" (column {refused.column})" if refused.column else ""
-        fields.fail(None, refused.reason + where)
+        fields.fail(refused.field, refused.reason + where)
         return None
     except DuplicateKey as duplicate:
         fields.fail(str(duplicate), "appears twice in the same object")

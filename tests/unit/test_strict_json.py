@@ -51,3 +51,16 @@ def test_an_object_pairs_hook_still_runs_and_its_errors_pass_through():
 
     with pytest.raises(Duplicate):
         parse_json('{"a": 1, "a": 2}', object_pairs_hook=refuse_duplicates)
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ('{"meta": {"n": 1e400}}', "meta.n"),
+    ('{"spans": [{"start": 1}, {"start": ' + "9" * 5000 + "}]}", "spans[1].start"),
+    ('{"a": [1, 2, NaN]}', "a[2]"),
+    ("[Infinity]", "[0]"),
+    ("-1e999", None),  # the whole text: no field to name
+])
+def test_a_refused_number_is_named_by_its_path(text, field):
+    with pytest.raises(JsonRefused) as refused:
+        parse_json(text)
+    assert refused.value.field == field

@@ -151,3 +151,26 @@ def test_unknown_query_keys_on_the_agreement_page_are_ignored(client, auth, make
     response = client.get(f"/projects/{project.id}/agreement?{query}")
     assert response.status_code == 200
     assert "_anchor" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("number", ["1e400", "NaN", "-Infinity", "9" * 5000])
+def test_an_api_number_out_of_range_is_a_422_naming_the_field(client, auth, make, number):
+    project = make.project("Numbers", alice="annotator")
+    document = make.document(project, assign=("alice",))
+    auth.login("alice")
+    body = ('{"start": 0, "end": ' + number + ', "text": "The", "evidence_type": '
+            '"official_statement", "claimant": {"name": "X", "type": "government"}}')
+    response = client.post(f"/api/v1/documents/{document.id}/spans", data=body,
+                           content_type="application/json")
+    assert response.status_code == 422
+    assert response.get_json()["field"] == "end"
+    assert count_rows("spans") == 0
+
+
+def test_a_jsonl_number_out_of_range_names_its_field(client, auth, make):
+    project = make.project("Named", boss="manager")
+    auth.login("boss")
+    line = '{"title": "T", "text": "Body.", "meta": {"weight": 1e999}}\n'
+    response = _upload(client, project, "named.jsonl", line.encode())
+    assert response.status_code == 422
+    assert "<code>meta.weight</code>" in response.get_data(as_text=True)

@@ -138,7 +138,7 @@ def test_broken_json_and_non_objects_are_refused_per_line():
 
 def test_nan_and_duplicate_keys_are_refused():
     data = b'{"title": "T", "text": "x", "meta": {"score": NaN}}\n{"title": "T", "title": "U"}\n'
-    assert refusal(read_jsonl, data, SCHEME) == [(1, None), (2, "title")]
+    assert refusal(read_jsonl, data, SCHEME) == [(1, "meta.score"), (2, "title")]
 
 
 def test_unpaired_surrogate_escape_is_refused_naming_the_field():
