@@ -3,7 +3,8 @@
 - `record(action, …)` for what a route does on its own (logins, logouts).
 - A session listener records changes to the rows that matter, whatever code path made them
   (a page, the API, the CLI): span created/edited/deleted, a member added, re-roled or
-  removed, a review decision (a gold event), a registry change (a claimant event). It writes
+  removed, a review decision (a gold event), a registry change (a claimant event), an
+  account's password, activation, admin or project-creator flag changed. It writes
   in the same transaction as the change: an audit row exists exactly when the change does.
 - Routes that hand data out or take it in (exports, downloads, imports) are listed in
   AUDITED_ENDPOINTS and recorded after a successful answer.
@@ -15,7 +16,7 @@ or as CSV.
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -114,11 +115,32 @@ def _describe(session: Session, obj, change: str) -> list[dict]:
         return [{"at": now, "project_id": _project_of(session, obj.document_id),
                  "action": f"review_{obj.action}", "target": f"gold span {obj.gold_span_id}",
                  "details": {"document": obj.document_id, "batch": obj.batch}}]
+    if isinstance(obj, User) and change == "edited":
+        return [{"at": now, "project_id": None, "action": action,
+                 "target": f"user {obj.username}", "details": {}}
+                for action in _account_changes(obj)]
     if isinstance(obj, ClaimantEvent) and change == "created":
         return [{"at": now, "project_id": obj.project_id, "action": f"registry_{obj.action}",
                  "target": f"claimant {obj.claimant_id}", "details": {"summary":
                                                                       obj.summary[:200]}}]
     return []
+
+
+def _account_changes(user: User) -> list[str]:
+    """What an edit to an account changed that matters for security (not its last login)."""
+    state = inspect(user)
+    changed = [name for name in ("password_hash", "active", "is_admin", "project_creator")
+               if state.attrs[name].history.has_changes()]
+    actions = []
+    if "password_hash" in changed:
+        actions.append("password_changed")
+    if "active" in changed:
+        actions.append("account_reactivated" if user.active else "account_deactivated")
+    if "is_admin" in changed:
+        actions.append("admin_granted" if user.is_admin else "admin_withdrawn")
+    if "project_creator" in changed:
+        actions.append("creator_granted" if user.project_creator else "creator_withdrawn")
+    return actions
 
 
 def _project_of(session: Session, document_id: int | None) -> int | None:

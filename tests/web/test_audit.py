@@ -115,3 +115,17 @@ def test_admins_read_everything_and_exports_are_recorded(client, auth, study, ma
     projects = {row[2] for row in rows[1:]}
     assert {str(project.id), str(other.id), ""} <= projects
     assert "export" in _actions(project.id)
+
+
+def test_account_changes_are_recorded_by_whoever_makes_them(client, auth, runner, make):
+    make.user("root", admin=True)
+    alice = make.user("alice")
+    result = runner.invoke(args=["users", "set-password", "alice"],
+                           input="a much longer secret 7\na much longer secret 7\n")
+    assert result.exit_code == 0, result.output
+    auth.login("root")
+    client.post(f"/admin/users/{alice.id}/deactivate")
+    rows = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.target == "user alice").order_by(AuditEvent.id)).all()
+    assert [(row.action, row.username) for row in rows] == [
+        ("password_changed", "(command line)"), ("account_deactivated", "root")]
