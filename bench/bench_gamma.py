@@ -62,6 +62,11 @@ def pygamma_seconds(documents) -> float | None:
     except ImportError:
         return None
     logging.getLogger().setLevel(logging.ERROR)
+    try:  # pygamma solves with GLPK through cvxopt, which prints every solve
+        from cvxopt import glpk
+        glpk.options["msg_lev"] = "GLP_MSG_OFF"
+    except ImportError:
+        pass
     dissimilarity = pg.CombinedCategoricalDissimilarity(alpha=3, beta=1, delta_empty=1)
 
     def one(document):
@@ -101,8 +106,9 @@ def run() -> str:
         f"continua) | {gamma_time:.1f} |",
         f"| whole report: every coefficient, 1,000 bootstrap draws, γ | {report_time:.1f} |",
         "",
-        f"Project γ = {report['spans']['gamma']['value']:.4f}, interval "
-        f"{report['spans']['gamma']['interval']}.",
+        f"Project γ = {report['spans']['gamma']['value']:.4f}, 95% interval "
+        f"[{report['spans']['gamma']['interval'][0]:.4f}, "
+        f"{report['spans']['gamma']['interval'][1]:.4f}].",
         "",
         f"Side by side on {SIDE_BY_SIDE} of these documents, 30 random continua each "
         "(statistical sampler, same work per document):",
