@@ -4,6 +4,8 @@ Each figure is rebuilt from per-document parts, so a draw is a weighted sum of d
 - alpha (nominal): pairable values n, diagonal coincidences sum_c o_cc and values per
   category n_c of each document (alpha.py's formula on the sums);
 - Gwet's AC1: gwet.gwet_parts per document;
+- Fleiss' kappa: ratings M, Σ n_ij² and column totals C_j over each document's complete units
+  (complete: labelled by every annotator of the full data, also in a draw that lost one);
 - span F1 (exact, overlap): each pair's matches and spans per document; the project figure is
   the mean over pairs of the pooled F1, as in spans.py;
 - unitizing alpha: the mean over the drawn documents of their own alpha_U (as the report's);
@@ -16,7 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from app.agreement.gwet import ac1_from_sums, gwet_parts
-from app.agreement.labels import LabelAgreement
+from app.agreement.labels import NO_VALUE, LabelAgreement
 from app.agreement.resampling import DocumentBootstrap, alpha_from_sums, pooled_f1_mean
 from app.agreement.spans import pair_counts_per_document
 from app.agreement.unit_table import UnitTable
@@ -59,12 +61,38 @@ def f1_draws(boot: DocumentBootstrap, units: UnitTable) -> np.ndarray:
     return pooled_f1_mean(boot.sums(matched), boot.sums(spans))
 
 
+def fleiss_draws(boot: DocumentBootstrap, label: LabelAgreement, unit_document: np.ndarray,
+                 n_documents: int) -> np.ndarray:
+    """Fleiss' kappa over the units every annotator labelled (kappa.py's formula on the sums
+    M, Σ n_ij², and the column totals C_j of the drawn documents)."""
+    raters = label.grid.shape[1]
+    complete = (label.grid != NO_VALUE).all(axis=1)
+    counts = label.counts
+    kept = complete[counts.unit]
+    document = unit_document[counts.unit[kept]]
+    count = counts.count[kept].astype(float)
+    ratings = np.bincount(document, weights=count, minlength=n_documents)
+    squares = np.bincount(document, weights=count * count, minlength=n_documents)
+    columns = sparse.csr_matrix((count, (document, counts.category[kept])),
+                                shape=(n_documents, max(counts.n_categories, 1)))
+    m = boot.sums(ratings[:, None])[:, 0]
+    square_sum = boot.sums(squares[:, None])[:, 0]
+    drawn_columns = boot.sums(columns)
+    column_squares = (drawn_columns * drawn_columns).sum(axis=1)
+    denominator = (raters - 1) * (m * m - column_squares)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kappa = (m * (square_sum - m) - (raters - 1) * column_squares) / denominator
+    return np.where((denominator != 0) & (raters >= 2), kappa, np.nan)
+
+
 def label_intervals(boot: DocumentBootstrap | None, label: LabelAgreement,
                     units: UnitTable) -> dict:
-    """alpha's interval and P(alpha < .667/.800), and AC1's interval, over documents."""
+    """Intervals over documents: alpha (and P(alpha < .667/.800)), AC1, Fleiss' kappa."""
     if boot is None:
-        return {"alpha": None, "alpha_below": None, "gwet_ac1": None}
+        return {"alpha": None, "alpha_below": None, "gwet_ac1": None, "fleiss_kappa": None}
     n_documents = len(units.spans.documents)
     alphas = label_alpha_draws(boot, label, units.document, n_documents)
     return {"alpha": boot.interval(alphas), "alpha_below": boot.share_below(alphas),
-            "gwet_ac1": boot.interval(ac1_draws(boot, label, units.document, n_documents))}
+            "gwet_ac1": boot.interval(ac1_draws(boot, label, units.document, n_documents)),
+            "fleiss_kappa": boot.interval(fleiss_draws(boot, label, units.document,
+                                                       n_documents))}

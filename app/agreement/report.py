@@ -178,6 +178,8 @@ def _label_section(label: LabelAgreement, names: Sequence[str], draws: int, seed
             "interval": intervals["gwet_ac1"]},
         "interpretation": interpret_alpha(alpha),
         "fleiss_kappa": label.fleiss_kappa(),
+        "fleiss_kappa_interval": (intervals["fleiss_kappa"]
+                                  if label.fleiss_kappa() is not None else None),
         "cohen_kappa": {_pair_key(pair): kappa
                         for pair, kappa in label.pair_kappas(confusions).items()},
         "observed_agreement": label.observed_agreement(),

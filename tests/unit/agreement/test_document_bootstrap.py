@@ -10,7 +10,7 @@ import pytest
 from app.agreement import AnnotatedSpan, DocumentAnnotations, build_report
 from app.agreement.alpha import UnitCounts
 from app.agreement.gwet import gwet_ac
-from app.agreement.intervals import ac1_draws, f1_draws, label_alpha_draws
+from app.agreement.intervals import ac1_draws, f1_draws, fleiss_draws, label_alpha_draws
 from app.agreement.labels import LabelAgreement
 from app.agreement.resampling import DocumentBootstrap
 from app.agreement.table import SpanTable
@@ -60,10 +60,18 @@ def test_every_draw_equals_the_report_on_the_drawn_documents(seed):
     alphas = label_alpha_draws(boot, evidence, units.document, n_documents)
     ac1 = ac1_draws(boot, evidence, units.document, n_documents)
     f1_overlap, f1_exact = f1_draws(boot, units), f1_draws(boot, exact_units)
+    fleiss = fleiss_draws(boot, evidence, units.document, n_documents)
     for draw, counts in enumerate(boot.weights):
         report = build_report(replicate(documents, counts), bootstrap_draws=0)
         expected_alpha = report["evidence_type"]["alpha"]
         assert alphas[draw] == pytest.approx(expected_alpha, abs=1e-12)
+        expected_fleiss = report["evidence_type"]["fleiss_kappa"]
+        if len(report["annotators"]) < len(units.spans.annotators):
+            pass  # the draw lost an annotator: the bootstrap keeps the full data's raters
+        elif expected_fleiss is None:
+            assert np.isnan(fleiss[draw])
+        else:
+            assert fleiss[draw] == pytest.approx(expected_fleiss, abs=1e-12)
         assert f1_overlap[draw] == pytest.approx(report["spans"]["f1_overlap"], abs=1e-12)
         assert f1_exact[draw] == pytest.approx(report["spans"]["f1_exact"], abs=1e-12)
         drawn = SpanTable.build(replicate(documents, counts))
