@@ -72,7 +72,7 @@ class Assignment(db.Model):
     assigned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    # A reviewer sent the work back with a note the annotator sees (cleared on submit).
+    # A reviewer sent the work back with a note; the annotator sees it until they submit again.
     return_note: Mapped[str | None] = mapped_column(Text)
     returned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -91,7 +91,7 @@ def document(document_id: int):
         evidence_names=evidence_names,
         state_words=STATE_WORDS, kind_words=KIND_WORDS, reasons=REASONS,
         reason_words=REASON_WORDS, is_manager=has_role(current_user, project, "manager"),
-        submitted=[a.annotator.username for a in doc.assignments if a.status == "submitted"],
+        submitted=review.annotators,  # whose submitted work counts here
     )
 
 
