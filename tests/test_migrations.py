@@ -23,7 +23,8 @@ from app.extensions import db
 EXPECTED_TABLES = {"alembic_version", "users", "api_tokens", "projects", "project_members",
                    "documents", "assignments", "claimants", "claimant_aliases", "spans",
                    "gold_spans", "gold_span_sources", "document_reviews", "gold_events",
-                   "claimant_events", "set_password_links", "site_settings", "audit_events"}
+                   "claimant_events", "set_password_links", "site_settings", "audit_events",
+                   "project_revisions"}
 
 
 def _server_url():

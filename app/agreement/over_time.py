@@ -13,8 +13,9 @@ with its document-bootstrap interval, claimant alpha, overlap F1, unitizing alph
 The baseline is the evidence-type alpha of every window before the latest, pooled (one
 report over their documents), with its interval. `warning` says so when the latest window's
 whole interval lies below the baseline value (its upper end is lower): agreement has dropped
-by more than chance would explain. `revisions` (date, label) pairs, e.g. guideline changes,
-are passed through, sorted, for the chart.
+by more than chance would explain. `revisions`, (date, label) or (date, label, kind) tuples
+(the project's dated guideline and scheme changes), are passed through, sorted by date, for the
+chart: {"date", "label"} and "kind" when given.
 """
 
 from __future__ import annotations
@@ -62,10 +63,17 @@ def agreement_over_time(documents: Sequence[DocumentAnnotations], completed: Map
         "windows": entries,
         "baseline": baseline,
         "warning": warning,
-        "revisions": [{"date": _as_date(when).isoformat(), "label": str(label)}
-                      for when, label in sorted(revisions, key=lambda r: _as_date(r[0]))],
+        "revisions": [_revision_entry(revision)
+                      for revision in sorted(revisions, key=lambda r: _as_date(r[0]))],
         "undated_documents": len(documents) - len(dated),
     }
+
+
+def _revision_entry(revision: tuple) -> dict:
+    entry = {"date": _as_date(revision[0]).isoformat(), "label": str(revision[1])}
+    if len(revision) > 2:
+        entry["kind"] = str(revision[2])
+    return entry
 
 
 def _as_date(value) -> dt.date:

@@ -242,4 +242,5 @@ def over_time_chart(report: dict):
         return None
     points = [(w["label"], w["evidence_type_alpha"], w["interval"]) for w in windows]
     baseline = (over_time.get("baseline") or {}).get("evidence_type_alpha")
-    return line_chart(points, baseline, over_time.get("revisions") or [])
+    return line_chart(points, baseline, over_time.get("revisions") or [],
+                      [w.get("start", "") for w in windows])

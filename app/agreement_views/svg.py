@@ -139,10 +139,11 @@ CHART_WIDTH, CHART_HEIGHT, CHART_MARGIN = 640, 220, 40
 
 
 def line_chart(points: Sequence[tuple[str, float | None, list | None]], baseline: float | None,
-               revisions: Sequence[Mapping]) -> Markup:
+               revisions: Sequence[Mapping], starts: Sequence[str] = ()) -> Markup:
     """α per window (label, value, [low, high]) on a -0.2..1 axis: the line, each window's
-    interval as a whisker, the .667/.800 thresholds, the baseline dashed, and revisions (by
-    date label) as labelled ticks."""
+    interval as a whisker, the .667/.800 thresholds, the baseline dashed, and each revision
+    as a dotted vertical line numbered R1, R2, … at its date, placed among the windows' start
+    dates `starts` (ISO dates, one per point)."""
     plot_w, plot_h = CHART_WIDTH - 2 * CHART_MARGIN, CHART_HEIGHT - 2 * CHART_MARGIN
     step = plot_w / max(len(points) - 1, 1)
 
@@ -178,9 +179,33 @@ def line_chart(points: Sequence[tuple[str, float | None, list | None]], baseline
     if path:
         parts.append(f'<path d="{" ".join(path)}" fill="none" stroke="#0b3c8c" '
                      f'stroke-width="2"/>')
-    for revision in revisions:
-        parts.append(f'<text x="{CHART_MARGIN}" y="14" font-size="11">'
-                     f'{escape(revision.get("date", ""))}: {escape(revision.get("label", ""))}'
-                     f'</text>')
+    for number, revision in enumerate(revisions, start=1):
+        x = CHART_MARGIN + step * revision_position(str(revision.get("date", "")), starts)
+        x = max(CHART_MARGIN, min(CHART_WIDTH - CHART_MARGIN, x))
+        title = f'R{number} {revision.get("date", "")}: {revision.get("label", "")}'
+        parts.append(f'<g class="revision"><title>{escape(title)}</title>'
+                     f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{CHART_MARGIN - 8}" '
+                     f'y2="{CHART_HEIGHT - CHART_MARGIN}" stroke="#7b1fa2" '
+                     f'stroke-dasharray="2 2"/><text x="{x + 3:.1f}" y="{CHART_MARGIN - 10}" '
+                     f'font-size="11" fill="#7b1fa2">R{number}</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def revision_position(date: str, starts: Sequence[str]) -> float:
+    """Where a date falls among the windows' start dates, in steps from the first window:
+    interpolated between two starts, a week per step beyond the last, 0 before the first."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(date[:10]).toordinal()
+        ordinals = [dt.date.fromisoformat(start[:10]).toordinal() for start in starts]
+    except ValueError:
+        return 0.0
+    if not ordinals or day <= ordinals[0]:
+        return 0.0
+    for i in range(1, len(ordinals)):
+        if day <= ordinals[i]:
+            span = max(ordinals[i] - ordinals[i - 1], 1)
+            return i - 1 + (day - ordinals[i - 1]) / span
+    return len(ordinals) - 1 + (day - ordinals[-1]) / 7.0

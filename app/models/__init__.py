@@ -6,6 +6,7 @@ from app.models.claimants import Claimant, ClaimantAlias, ClaimantEvent
 from app.models.documents import ASSIGNMENT_STATUSES, Assignment, Document
 from app.models.projects import ROLES, ROLES_IN_WORDS, Project, ProjectMember
 from app.models.review import REVIEW_STATUSES, DocumentReview, GoldEvent
+from app.models.revisions import REVISION_KINDS, ProjectRevision
 from app.models.spans import PROVENANCES, REASONS, GoldSpan, Span, gold_span_sources
 from app.models.users import ApiToken, User
 
@@ -14,6 +15,7 @@ __all__ = [
     "PROVENANCES",
     "REASONS",
     "REVIEW_STATUSES",
+    "REVISION_KINDS",
     "ROLES",
     "ROLES_IN_WORDS",
     "ApiToken",
@@ -28,6 +30,7 @@ __all__ = [
     "GoldSpan",
     "Project",
     "ProjectMember",
+    "ProjectRevision",
     "SetPasswordLink",
     "SiteSetting",
     "Span",

@@ -56,12 +56,38 @@ def load_demo() -> DemoResult:
         set_member(project, users[name], role)
     _load_registry(project)
     summary = import_file(project, "demo.jsonl", demo_path("demo.jsonl").read_bytes())
+    _spread_submissions_over_weeks(project, users["maria"])
     # chen has every article still to do, so a newcomer can try the annotation page.
     assign_documents(project, 3)
     _review_first_document(project, users["rui"])
     return DemoResult(
         f"loaded the demo project {DEMO_PROJECT!r}: {summary.documents} articles, "
         f"{summary.spans} annotations", logins)
+
+
+def _spread_submissions_over_weeks(project: Project, manager: User) -> None:
+    """The agreement dashboard's over-time chart needs weeks: the articles' work is dated one
+    per week, three weeks back to the last days, and the guidelines were revised between the
+    first and the second (recorded as the settings page records a revision)."""
+    import datetime as dt
+
+    from app.models import Assignment, Document, ProjectRevision
+    from app.models.base import utcnow
+
+    now = utcnow()
+    documents = db.session.scalars(select(Document).where(Document.project_id == project.id)
+                                   .order_by(Document.id)).all()
+    for weeks_back, document in zip((3, 2, 0), documents, strict=False):
+        when = now - dt.timedelta(weeks=weeks_back, days=1)
+        for assignment in db.session.scalars(select(Assignment).where(
+                Assignment.document_id == document.id)):
+            assignment.assigned_at = assignment.started_at = assignment.submitted_at = when
+    db.session.add(ProjectRevision(
+        project_id=project.id, kind="guidelines", user_id=manager.id,
+        created_at=now - dt.timedelta(weeks=2, days=4),
+        summary="guidelines: a number that is itself the claim (a toll) is statistics"))
+    project.touch()
+    db.session.flush()
 
 
 def _review_first_document(project: Project, reviewer: User) -> None:

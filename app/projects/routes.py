@@ -170,7 +170,7 @@ def edit_project(project: Project):
                     annotators_per_document=form.annotators_per_document.data,
                     snap_to_words=form.snap_to_words.data, scheme=scheme,
                     anonymous_review=form.anonymous_review.data,
-                    annotators_see_scores=form.annotators_see_scores.data)
+                    annotators_see_scores=form.annotators_see_scores.data, user=current_user)
                 db.session.commit()
             except ServiceError as error:
                 db.session.rollback()

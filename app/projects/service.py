@@ -24,6 +24,7 @@ from app.models import (
     User,
 )
 from app.permissions import project_member, roles_in
+from app.projects.revisions import record_revisions
 from app.scheme import Scheme, default_scheme
 
 
@@ -267,8 +268,9 @@ def progress_by_document(project: Project) -> list[dict]:
 def update_project(project: Project, *, name: str, description: str, guidelines: str,
                    annotators_per_document: int, snap_to_words: bool, scheme: Scheme,
                    anonymous_review: bool | None = None,
-                   annotators_see_scores: bool | None = None) -> None:
-    """Change a project's settings and scheme; refuses a scheme that drops keys in use."""
+                   annotators_see_scores: bool | None = None, user: User | None = None) -> None:
+    """Change a project's settings and scheme; refuses a scheme that drops keys in use.
+    A change of the guidelines or the scheme is recorded as a dated revision by `user`."""
     name = name.strip()
     if not name:
         raise ServiceError("the project needs a name", "name")
@@ -284,6 +286,7 @@ def update_project(project: Project, *, name: str, description: str, guidelines:
     if guidelines_problem(guidelines):
         raise ServiceError(guidelines_problem(guidelines), "guidelines")
     check_scheme_keeps_used_keys(project, scheme)
+    old_guidelines, old_scheme = project.guidelines, project.scheme
     project.name = name
     project.description = description
     project.guidelines = guidelines
@@ -296,6 +299,7 @@ def update_project(project: Project, *, name: str, description: str, guidelines:
     if scheme.to_dict() != project.scheme:
         project.scheme = scheme.to_dict()
         project.touch()  # agreement reports label categories by the scheme
+    record_revisions(project, user, old_guidelines=old_guidelines, old_scheme=old_scheme)
     db.session.flush()
 
 
