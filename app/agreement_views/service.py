@@ -9,9 +9,14 @@ here", which is a judgement other annotators can disagree with). Spans of unfini
 left out, since they may still change. `include_unsubmitted` counts every assignment.
 
 Caching: an in-process LRU per Flask app (`app.extensions`). The key holds the project's
-`changed_at` (bumped by `project.touch()` on every change to its annotations) and a fingerprint
-of its assignments (so a submission counts even if the code that recorded it forgot to touch),
-so a stale report is never served: every request reads those two values from the database.
+`changed_at` (bumped by `project.touch()` on every change to submitted work, gold, the scheme
+or the registry) and a fingerprint of its assignments (so a submission counts even if the code
+that recorded it forgot to touch), so a stale report is never served: every request reads
+those values from the database. An annotator's span saves do not touch the project: they
+change only unsubmitted work (submitted work is read-only until reopened, which touches), and
+writing the project row on every save made all saves of a project queue on its row lock
+(issue 14). A report that counts unsubmitted work (`include_unsubmitted`) therefore also keys
+on a fingerprint of the project's spans (span_fingerprint).
 With several worker processes each worker has its own cache; each computes a report once per
 change and all agree, since every one of them reads the key from the shared database.
 """
@@ -184,7 +189,8 @@ def agreement_report(project: Project, options: AgreementOptions | None = None) 
 
     options = options or AgreementOptions()
     check_options(project, options)
-    key = (project.id, project.changed_at, assignment_fingerprint(project), options)
+    key = (project.id, project.changed_at, assignment_fingerprint(project), options,
+           span_fingerprint(project) if options.include_unsubmitted else None)
     cache = report_cache()
     report = cache.get(key)
     if report is None:
@@ -226,6 +232,18 @@ def assignment_fingerprint(project: Project) -> tuple:
         .join(Document).where(Document.project_id == project.id)
     ).one()
     return tuple(row)
+
+
+def span_fingerprint(project: Project) -> tuple:
+    """Changes whenever a span of the project is created, edited or deleted: a delete lowers
+    the count, a create raises the largest id (and the latest update, should SQLite hand a
+    deleted largest id out again), an edit raises the sum of versions (each edit adds one)."""
+    return tuple(db.session.execute(
+        select(func.count(Span.id), func.max(Span.id), func.sum(Span.version),
+               func.max(Span.updated_at))
+        .join(Document, Document.id == Span.document_id)
+        .where(Document.project_id == project.id)
+    ).one())
 
 
 class ReportCache:

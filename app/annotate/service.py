@@ -111,7 +111,7 @@ def create_span(assignment: Assignment, *, start: int, end: int, text: str,
                 end=end, text=text, evidence_type=evidence_type, note=note,
                 claimant=resolve_claimant(project, claimant, assignment.annotator))
     db.session.add(span)
-    _record_change(assignment, project)
+    _record_change(assignment)
     db.session.flush()
     return span
 
@@ -149,14 +149,14 @@ def update_span(span: Span, assignment: Assignment, *, version: int,
     for name, value in changes.items():
         setattr(span, name, value)
     if db.session.is_modified(span):
-        _record_change(assignment, project)
+        _record_change(assignment)
         _flush_or_conflict(span)
     return span
 
 
 def delete_span(span: Span, assignment: Assignment) -> None:
     _require_writable(assignment)
-    _record_change(assignment, span.document.project)
+    _record_change(assignment)
     db.session.delete(span)
     _flush_or_conflict(span)
 
@@ -178,11 +178,14 @@ def _require_writable(assignment: Assignment) -> None:
                            None, status=409)
 
 
-def _record_change(assignment: Assignment, project: Project) -> None:
+def _record_change(assignment: Assignment) -> None:
+    # The project row is not touched: a span save changes only unsubmitted work, which the
+    # cached figures keyed on `changed_at` leave out (those that count it key on the spans
+    # themselves, app.agreement_views.service.span_fingerprint). Writing the row on every
+    # save made all saves of a project wait in line for its row lock (issue 14).
     if assignment.status == "assigned":
         assignment.status = "in_progress"
         assignment.started_at = assignment.started_at or utcnow()
-    project.touch()  # agreement caches key on changed_at
 
 
 def _check_quote(document: Document, start: object, end: object, text: object) -> None:

@@ -175,6 +175,43 @@ def test_a_submission_refreshes_the_report_even_without_touch(client, auth, proj
     assert "chen" not in before["annotators"] and "chen" in after["annotators"]
 
 
+def test_unsubmitted_work_refreshes_the_report_that_counts_it(client, auth, project,
+                                                             build_calls):
+    # Span saves do not touch the project: the default report (submitted work only) stays
+    # cached, the include_unsubmitted one follows chen's creates, edits and deletes.
+    chen = db.session.query(User).filter_by(username="chen").one()
+    document_id = db.session.query(Assignment).filter_by(annotator_id=chen.id).one().document_id
+    token, plain = ApiToken.issue(chen)
+    db.session.add(token)
+    db.session.commit()
+    as_chen = {"Authorization": f"Bearer {plain}"}
+    auth.login("rui")
+    url = api_url(project, "include_unsubmitted=1")
+    first = client.get(url).get_json()
+    default = client.get(api_url(project)).get_json()
+    assert len(build_calls) == 2
+    start = TEXT.index("Rescuers said")
+    created = client.post(f"/api/v1/documents/{document_id}/spans", headers=as_chen, json={
+        "start": start, "end": start + 8, "text": "Rescuers", "evidence_type": "hearsay",
+        "claimant": {"name": "Ministry of Health"}})
+    assert created.status_code == 201
+    span = created.get_json()
+    after_create = client.get(url).get_json()
+    assert client.get(api_url(project)).get_json() == default
+    assert len(build_calls) == 3  # only the report counting unsubmitted work was rebuilt
+    assert after_create != first
+    edited = client.patch(f"/api/v1/spans/{span['id']}", headers=as_chen,
+                          json={"version": span["version"], "evidence_type": "statistics"})
+    assert edited.status_code == 200
+    after_edit = client.get(url).get_json()
+    assert len(build_calls) == 4 and after_edit != after_create
+    deleted = client.delete(f"/api/v1/spans/{span['id']}", headers=as_chen)
+    assert deleted.status_code == 204
+    # The spans are as they were at first: so is the key, and the first report is served.
+    assert client.get(url).get_json() == first
+    assert len(build_calls) == 4
+
+
 def test_callers_get_their_own_copy_of_a_cached_report(app, project):
     report = agreement_report(project, AgreementOptions())
     report["annotators"].append("intruder")
