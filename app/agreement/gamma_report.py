@@ -13,6 +13,7 @@ document's γ does not depend on the others.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -48,13 +49,21 @@ def samples_per_document(n_documents: int) -> int:
     return max(2, math.ceil(PROJECT_FIRST_BATCH / max(n_documents, 1)))
 
 
-def gamma_per_document(spans: SpanTable, settings: GammaSettings) -> list[DocumentGamma | None]:
+def gamma_per_document(spans: SpanTable, settings: GammaSettings,
+                       progress: Callable[[float], None] | None = None
+                       ) -> list[DocumentGamma | None]:
+    """Each document's γ; `progress(fraction of documents done)` now and then."""
     continua = document_continua(spans)
     share = GammaSettings(settings.dissimilarity, settings.sampler,
                           min(settings.samples, samples_per_document(len(continua))),
                           settings.precision, settings.seed)
-    return [document_gamma(continuum, share, np.random.default_rng([settings.seed, d]))
-            for d, continuum in enumerate(continua)]
+    every = max(1, len(continua) // 100)
+    result = []
+    for d, continuum in enumerate(continua):
+        if progress is not None and d % every == 0:
+            progress(d / len(continua))
+        result.append(document_gamma(continuum, share, np.random.default_rng([settings.seed, d])))
+    return result
 
 
 def gamma_section(spans: SpanTable, documents: list[DocumentGamma | None],

@@ -121,37 +121,47 @@ class GwetParts:
     rated: np.ndarray  # (groups,)
     shares: object  # scipy.sparse (groups x q)
     q: int
+    weights_total: float | None = None  # T_w of AC2's weights; None: identity (AC1), T_w = q
 
 
-def gwet_parts(counts: UnitCounts, group: np.ndarray, n_groups: int) -> GwetParts:
-    """AC1's parts per group of units (`group[unit]`: e.g. each unit's document)."""
+def gwet_parts(counts: UnitCounts, group: np.ndarray, n_groups: int,
+               weights: np.ndarray | None = None) -> GwetParts:
+    """AC1's (or, with `weights`, AC2's) parts per group of units (`group[unit]`: e.g. each
+    unit's document); the weighted counts r*_ik as in `gwet_ac`."""
     from scipy import sparse
 
-    used = np.unique(counts.category)
-    code = np.searchsorted(used, counts.category)
+    if weights is None:
+        used = np.unique(counts.category)
+        code, q = np.searchsorted(used, counts.category), len(used)
+    else:
+        weights = np.asarray(weights, dtype=float)
+        code, q = counts.category, weights.shape[0]
     r = counts.values_per_unit().astype(float)
     r_ik = counts.count.astype(float)
     r_i = r[counts.unit]
+    weighted = r_ik if weights is None else _weighted_counts(counts, weights)
     with np.errstate(divide="ignore", invalid="ignore"):
-        pair_term = np.where(r_i >= 2, r_ik * (r_ik - 1.0) / (r_i * (r_i - 1.0)), 0.0)
+        pair_term = np.where(r_i >= 2, r_ik * (weighted - 1.0) / (r_i * (r_i - 1.0)), 0.0)
     entry_group = group[counts.unit]
-    shares = sparse.csr_matrix((r_ik / r_i, (entry_group, code)), shape=(n_groups, len(used)))
+    shares = sparse.csr_matrix((r_ik / r_i, (entry_group, code)), shape=(n_groups, q))
     return GwetParts(
         pa_sum=np.bincount(entry_group, weights=pair_term, minlength=n_groups),
         pairable=np.bincount(group, weights=r >= 2, minlength=n_groups),
         rated=np.bincount(group, weights=r >= 1, minlength=n_groups),
-        shares=shares, q=len(used))
+        shares=shares, q=q, weights_total=None if weights is None else float(weights.sum()))
 
 
 def ac1_from_sums(pa_sum: np.ndarray, pairable: np.ndarray, rated: np.ndarray,
-                  shares: np.ndarray, q: int) -> np.ndarray:
-    """AC1 from summed parts (one row per resample); NaN where undefined. q stays the number
-    of categories of the full data, so every resample is measured on the same scale."""
+                  shares: np.ndarray, q: int, weights_total: float | None = None) -> np.ndarray:
+    """AC1 (AC2 given its weights' total T_w) from summed parts (one row per resample); NaN
+    where undefined. q stays the number of categories of the full data, so every resample is
+    measured on the same scale."""
     if q < 2:
         return np.full(len(pa_sum), np.nan)
+    factor = (q if weights_total is None else weights_total) / (q * (q - 1.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         pa = pa_sum / pairable
         pi = shares / rated[:, None]
-        pe = (pi * (1.0 - pi)).sum(axis=1) / (q - 1.0)
+        pe = factor * (pi * (1.0 - pi)).sum(axis=1)
         value = (pa - pe) / (1.0 - pe)
     return np.where((pairable > 0) & (pe < 1.0), value, np.nan)

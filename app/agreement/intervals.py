@@ -46,12 +46,35 @@ def label_alpha_draws(boot: DocumentBootstrap, label: LabelAgreement,
 
 
 def ac1_draws(boot: DocumentBootstrap, label: LabelAgreement, unit_document: np.ndarray,
-              n_documents: int) -> np.ndarray:
-    parts = gwet_parts(label.counts, unit_document, n_documents)
+              n_documents: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """AC1 of each draw; AC2 with `weights` (q x q over the label's category codes)."""
+    parts = gwet_parts(label.counts, unit_document, n_documents, weights)
     columns = np.column_stack([parts.pa_sum, parts.pairable, parts.rated])
     summed = boot.sums(columns)
     return ac1_from_sums(summed[:, 0], summed[:, 1], summed[:, 2], boot.sums(parts.shares),
-                         parts.q)
+                         parts.q, parts.weights_total)
+
+
+def cohen_draws(boot: DocumentBootstrap, label: LabelAgreement, unit_document: np.ndarray,
+                n_documents: int, first: int, second: int) -> np.ndarray:
+    """Cohen's kappa of annotators `first` and `second` (grid columns) on each draw, over the
+    units both labelled: kappa.py's N·trace and Σ row_k column_k on the drawn sums."""
+    a, b = label.grid[:, first], label.grid[:, second]
+    both = (a != NO_VALUE) & (b != NO_VALUE)
+    document = unit_document[both]
+    q = max(label.counts.n_categories, 1)
+    n = np.bincount(document, minlength=n_documents).astype(float)
+    same = np.bincount(document, weights=a[both] == b[both], minlength=n_documents)
+    ones = np.ones(int(both.sum()))
+    rows = sparse.csr_matrix((ones, (document, a[both])), shape=(n_documents, q))
+    columns = sparse.csr_matrix((ones, (document, b[both])), shape=(n_documents, q))
+    total = boot.sums(n[:, None])[:, 0]
+    trace = boot.sums(same[:, None])[:, 0]
+    chance = (boot.sums(rows) * boot.sums(columns)).sum(axis=1)
+    denominator = total * total - chance
+    with np.errstate(invalid="ignore", divide="ignore"):
+        kappa = (total * trace - chance) / denominator
+    return np.where((total > 0) & (denominator != 0), kappa, np.nan)
 
 
 def f1_draws(boot: DocumentBootstrap, units: UnitTable) -> np.ndarray:
@@ -86,13 +109,23 @@ def fleiss_draws(boot: DocumentBootstrap, label: LabelAgreement, unit_document: 
 
 
 def label_intervals(boot: DocumentBootstrap | None, label: LabelAgreement,
-                    units: UnitTable) -> dict:
-    """Intervals over documents: alpha (and P(alpha < .667/.800)), AC1, Fleiss' kappa."""
+                    units: UnitTable, ac2_weights: np.ndarray | None = None) -> dict:
+    """Intervals over documents: alpha (and P(alpha < .667/.800)), AC1, AC2 (with
+    `ac2_weights`; identity when None), Fleiss' kappa, and Cohen's kappa of each pair of
+    annotators (by grid column indices)."""
     if boot is None:
-        return {"alpha": None, "alpha_below": None, "gwet_ac1": None, "fleiss_kappa": None}
+        return {"alpha": None, "alpha_below": None, "gwet_ac1": None, "gwet_ac2": None,
+                "fleiss_kappa": None, "cohen_kappa": {}}
     n_documents = len(units.spans.documents)
     alphas = label_alpha_draws(boot, label, units.document, n_documents)
+    ac1 = boot.interval(ac1_draws(boot, label, units.document, n_documents))
+    pairs = label.grid.shape[1]
     return {"alpha": boot.interval(alphas), "alpha_below": boot.share_below(alphas),
-            "gwet_ac1": boot.interval(ac1_draws(boot, label, units.document, n_documents)),
+            "gwet_ac1": ac1,
+            "gwet_ac2": ac1 if ac2_weights is None else boot.interval(ac1_draws(
+                boot, label, units.document, n_documents, ac2_weights)),
             "fleiss_kappa": boot.interval(fleiss_draws(boot, label, units.document,
-                                                       n_documents))}
+                                                       n_documents)),
+            "cohen_kappa": {(i, j): boot.interval(cohen_draws(boot, label, units.document,
+                                                              n_documents, i, j))
+                            for i in range(pairs) for j in range(i + 1, pairs)}}

@@ -17,6 +17,7 @@ from app.agreement.gwet import gwet_ac
 from app.agreement.intervals import f1_draws, label_intervals
 from app.agreement.labels import LabelAgreement
 from app.agreement.methods import methods_table, methods_text
+from app.agreement.progress import ProgressCallback, report_progress
 from app.agreement.resampling import DocumentBootstrap
 from app.agreement.spans import SpanF1, span_f1
 from app.agreement.table import SpanTable
@@ -39,18 +40,29 @@ def interpret_alpha(alpha: float | None) -> str | None:
     return "unreliable"
 
 
+AC2_WEIGHTS = ("identity", "linear", "quadratic", "ordinal")
+
+
 def build_report(documents: Sequence[DocumentAnnotations], *, mode: str = "overlap",
                  annotators: Sequence[str] | None = None, bootstrap_draws: int = 1000,
-                 seed: int = 12345, gamma: GammaSettings | None = None) -> dict:
+                 seed: int = 12345, gamma: GammaSettings | None = None,
+                 ac2_weights: str = "identity",
+                 progress: ProgressCallback | None = None) -> dict:
     """Agreement of the annotators over `documents`; JSON-serialisable (see docs/agreement.md).
 
     `mode` matches spans into units ("overlap" or "exact"); `annotators` restricts the report
     to those annotators' work. The claimant interval uses seed + 1, the evidence-type one seed.
     `gamma` (GammaSettings: dissimilarity, sampler, precision; its seed is `seed`) asks for γ,
     which samples random continua and so costs more than everything else together: None, the
-    default, leaves it out (`spans.gamma.value` None, with the reason).
+    default, leaves it out (`spans.gamma.value` None, with the reason). `ac2_weights` names
+    Gwet's AC2 weights over the categories in their code order (identity: nominal data, AC2 =
+    AC1). `progress(phase, fraction)` is told each phase of app.agreement.progress.REPORT_PHASES
+    as it starts, and γ's progress document by document.
     """
     check_mode(mode)
+    if ac2_weights not in AC2_WEIGHTS:
+        raise ValueError(f"unknown AC2 weights {ac2_weights!r}: use {', '.join(AC2_WEIGHTS)}")
+    report_progress(progress, "units")
     spans = SpanTable.build(documents, annotators)
     by_mode = {mode: UnitTable.build(spans, mode)}
     for other in MATCH_MODES:
@@ -59,14 +71,27 @@ def build_report(documents: Sequence[DocumentAnnotations], *, mode: str = "overl
     units = by_mode[mode]
     f1 = {name: span_f1(table) for name, table in by_mode.items()}
     unitizing = _unitizing_per_document(spans)
-    project_unitizing = mean_unitizing_alpha(unitizing)
     evidence = LabelAgreement.build(units, spans.evidence, spans.evidence_types)
     claimant = LabelAgreement.build(units, spans.claimant, spans.claimants)
     disagreements = find_disagreements(units)
     boot = DocumentBootstrap.draw(len(spans.documents), bootstrap_draws, seed)
-    report = _figures(documents, spans, mode, by_mode, units, evidence, claimant, f1,
-                      unitizing, project_unitizing, disagreements, boot, bootstrap_draws,
-                      seed, gamma)
+    gammas = [None] * len(spans.documents)
+    if gamma is not None:
+        gamma = GammaSettings(gamma.dissimilarity, gamma.sampler, gamma.samples,
+                              gamma.precision, seed)
+        gammas = gamma_per_document(
+            spans, gamma, None if progress is None
+            else lambda fraction: progress("gamma samples", fraction))
+    labels = {"evidence_type": (evidence, seed), "claimant": (claimant, seed + 1)}
+    sections = _label_sections(labels, spans.annotators, bootstrap_draws, ac2_weights,
+                               progress)
+    report_progress(progress, "bootstrap")
+    for name, (label, _) in labels.items():
+        weights = _ac2_matrix(ac2_weights, len(label.categories))
+        _add_intervals(sections[name], label_intervals(boot, label, units, weights),
+                       spans.annotators)
+    report = _figures(spans, mode, by_mode, units, evidence, claimant, f1, unitizing,
+                      disagreements, boot, bootstrap_draws, seed, gamma, gammas, sections)
     report["methods_text"] = methods_text(report, SOFTWARE, version=software_version())
     report["methods_table"] = methods_table(report)
     return report
@@ -82,19 +107,13 @@ def software_version() -> str:
         return ""
 
 
-def _figures(documents, spans, mode, by_mode, units, evidence, claimant, f1, unitizing,
-             project_unitizing, disagreements, boot, bootstrap_draws, seed, gamma) -> dict:
-    names = spans.annotators
-    if gamma is not None:
-        gamma = GammaSettings(gamma.dissimilarity, gamma.sampler, gamma.samples,
-                              gamma.precision, seed)
-        gammas = gamma_per_document(spans, gamma)
-    else:
-        gammas = [None] * len(spans.documents)
+def _figures(spans, mode, by_mode, units, evidence, claimant, f1, unitizing, disagreements,
+             boot, bootstrap_draws, seed, gamma, gammas, sections) -> dict:
+    project_unitizing = mean_unitizing_alpha(unitizing)
     return {
         "mode": mode,
         "documents": len(spans.documents),
-        "annotators": list(names),
+        "annotators": list(spans.annotators),
         "units": units.n_units,
         "spans": {
             "count": len(spans),
@@ -109,10 +128,7 @@ def _figures(documents, spans, mode, by_mode, units, evidence, claimant, f1, uni
             "gamma": (gamma_section(spans, gammas, gamma, boot) if gamma is not None
                       else {"value": None, "reason": "not computed (build_report(gamma=None))"}),
         },
-        "evidence_type": _label_section(evidence, names, bootstrap_draws, seed,
-                                        label_intervals(boot, evidence, units)),
-        "claimant": _label_section(claimant, names, bootstrap_draws, seed + 1,
-                                   label_intervals(boot, claimant, units)),
+        **sections,
         "bootstrap": {"resampled": "documents", "documents": len(spans.documents),
                       "draws": boot.draws if boot else 0, "seed": seed,
                       "level": boot.level if boot else None},
@@ -123,6 +139,15 @@ def _figures(documents, spans, mode, by_mode, units, evidence, claimant, f1, uni
                                                 disagreements),
         "per_annotator": _per_annotator(units, evidence, claimant, f1, disagreements),
     }
+
+
+def _ac2_matrix(name: str, q: int) -> np.ndarray | None:
+    """AC2's weights over q categories; None for identity (AC2 is AC1 then)."""
+    from app.agreement.gwet import linear_weights, ordinal_weights, quadratic_weights
+
+    makers = {"linear": linear_weights, "quadratic": quadratic_weights,
+              "ordinal": ordinal_weights}
+    return makers[name](q) if name in makers else None
 
 
 def _pair_key(pair: tuple[str, str]) -> str:
@@ -162,30 +187,55 @@ def _span_intervals(boot: DocumentBootstrap | None, by_mode: dict[str, UnitTable
             "unitizing_alpha_interval": boot.interval(boot.mean_of_defined(per_document))}
 
 
-def _label_section(label: LabelAgreement, names: Sequence[str], draws: int, seed: int,
-                   intervals: dict) -> dict:
-    alpha = label.alpha()
-    interval = label.alpha_interval(draws, seed) if alpha is not None else None
-    confusions = label.pair_confusions(names)
-    gwet = gwet_ac(label.counts)
-    return {
-        "alpha": alpha,
-        "alpha_ci": list(interval) if interval else None,
-        "alpha_interval": intervals["alpha"] if alpha is not None else None,
-        "alpha_below": intervals["alpha_below"] if alpha is not None else None,
-        "gwet_ac1": None if gwet is None else {
-            "value": gwet.value, "standard_error": gwet.standard_error,
-            "interval": intervals["gwet_ac1"]},
-        "interpretation": interpret_alpha(alpha),
-        "fleiss_kappa": label.fleiss_kappa(),
-        "fleiss_kappa_interval": (intervals["fleiss_kappa"]
-                                  if label.fleiss_kappa() is not None else None),
-        "cohen_kappa": {_pair_key(pair): kappa
-                        for pair, kappa in label.pair_kappas(confusions).items()},
-        "observed_agreement": label.observed_agreement(),
-        "confusion": {_pair_key(pair): {"labels": labels, "matrix": matrix}
-                      for pair, (labels, matrix) in confusions.items()},
-    }
+def _label_sections(labels: dict, names: Sequence[str], draws: int, ac2_weights: str,
+                    progress: ProgressCallback | None) -> dict:
+    """The point figures of each label section, phase by phase: α (with its unit-bootstrap
+    interval), then κ (Fleiss', Cohen's per pair), then Gwet's AC1 and AC2."""
+    sections = {}
+    report_progress(progress, "alpha")
+    for name, (label, seed) in labels.items():
+        alpha = label.alpha()
+        interval = label.alpha_interval(draws, seed) if alpha is not None else None
+        sections[name] = {"alpha": alpha, "alpha_ci": list(interval) if interval else None,
+                          "interpretation": interpret_alpha(alpha),
+                          "observed_agreement": label.observed_agreement()}
+    report_progress(progress, "kappa")
+    for name, (label, _) in labels.items():
+        confusions = label.pair_confusions(names)
+        sections[name].update(
+            fleiss_kappa=label.fleiss_kappa(),
+            cohen_kappa={_pair_key(pair): kappa
+                         for pair, kappa in label.pair_kappas(confusions).items()},
+            confusion={_pair_key(pair): {"labels": labels_, "matrix": matrix}
+                       for pair, (labels_, matrix) in confusions.items()})
+    report_progress(progress, "ac1")
+    for name, (label, _) in labels.items():
+        ac1 = gwet_ac(label.counts)
+        weights = _ac2_matrix(ac2_weights, len(label.categories))
+        ac2 = ac1 if weights is None else gwet_ac(label.counts, weights)
+        sections[name]["gwet_ac1"] = None if ac1 is None else {
+            "value": ac1.value, "standard_error": ac1.standard_error, "interval": None}
+        sections[name]["gwet_ac2"] = None if ac2 is None else {
+            "value": ac2.value, "standard_error": ac2.standard_error, "interval": None,
+            "weights": ac2_weights}
+    return sections
+
+
+def _add_intervals(section: dict, intervals: dict, names: Sequence[str]) -> None:
+    """The document-bootstrap intervals of a label section's figures (None where the figure
+    itself is undefined)."""
+    defined = section["alpha"] is not None
+    section["alpha_interval"] = intervals["alpha"] if defined else None
+    section["alpha_below"] = intervals["alpha_below"] if defined else None
+    section["fleiss_kappa_interval"] = (intervals["fleiss_kappa"]
+                                        if section["fleiss_kappa"] is not None else None)
+    for key in ("gwet_ac1", "gwet_ac2"):
+        if section[key] is not None:
+            section[key]["interval"] = intervals[key]
+    by_pair = {_pair_key((names[i], names[j])): interval
+               for (i, j), interval in (intervals["cohen_kappa"] or {}).items()}
+    section["cohen_kappa_interval"] = {pair: by_pair.get(pair) if kappa is not None else None
+                                       for pair, kappa in section["cohen_kappa"].items()}
 
 
 def _per_document(units: UnitTable, evidence: LabelAgreement, claimant: LabelAgreement,
