@@ -207,6 +207,10 @@ def init_cli(app: Flask) -> None:
     from app.transfer.cli import export_command  # it imports this module's helpers
 
     app.cli.add_command(export_command)
+    from app.transfer.backup_cli import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(demo_command)
     from app.claimants.cli import claimants_cli
 
