@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -182,32 +182,86 @@ def project_matrix(project: Project, dimension: str = "claimant", scope: Scope =
 
 
 def _project_matrix(project: Project, dimension: str, scope: Scope) -> Matrix:
-    counts = layer_counts(project, lambda m: (m.claimant_id, m.evidence_type), scope)
-    labels = _row_labels(project, dimension, {key[0] for key in counts})
-    table: dict[str, Counter] = defaultdict(Counter)
-    for (claimant_id, evidence), number in counts.items():
-        table[labels[claimant_id]][evidence] += number
+    counts = claimant_evidence_counts(project, scope)
+    labels = _row_labels(project, dimension, counts)
+    # Claimants sharing a label (two annotators' proposals of one name, the members of one
+    # organisation, one source type) add up to one row. Plain dicts: the row dicts of
+    # `counts` are this call's own, so the first of each label is reused, not copied.
+    table: dict[str, dict[str, int]] = {}
+    column_totals: dict[str, int] = {}
+    for claimant_id, row in counts.items():
+        for key, number in row.items():
+            column_totals[key] = column_totals.get(key, 0) + number
+        label = labels[claimant_id]
+        merged = table.get(label)
+        if merged is None:
+            table[label] = row
+        else:
+            for key, number in row.items():
+                merged[key] = merged.get(key, 0) + number
     scheme = project_scheme(project)
     evidence = [(e.key, e.name) for e in scheme.evidence_types]
-    rows = sorted(((label, dict(row), sum(row.values())) for label, row in table.items()),
+    rows = sorted(((label, row, sum(row.values())) for label, row in table.items()),
                   key=lambda row: (-row[2], row[0].casefold()))
-    column_totals = Counter()
-    for _label, row, _total in rows:
-        column_totals.update(row)
-    return Matrix(dimension, rows, evidence, dict(column_totals), sum(column_totals.values()),
+    return Matrix(dimension, rows, evidence, column_totals, sum(column_totals.values()),
                   sources_of(project, scope), scope)
 
 
-def _row_labels(project: Project, dimension: str, claimant_ids: set[int]) -> dict[int, str]:
-    rows = db.session.execute(select(Claimant.id, Claimant.name, Claimant.affiliation_id,
-                                     Claimant.source_type)
-                              .where(Claimant.project_id == project.id)).all()
-    by_id = {row[0]: row for row in rows}
+def claimant_evidence_counts(project: Project, scope: Scope = ALL
+                             ) -> dict[int, dict[str, int]]:
+    """claimant id -> evidence type -> claims of the counted layer, for the claimants that
+    have any (evidence types without claims left out).
+
+    One row per claimant, its claims by the scheme's evidence types counted with
+    `count(*) FILTER (WHERE evidence_type = ...)` (SQLite 3.30+, PostgreSQL 9.4+): grouping
+    by claimant alone is about a fifth cheaper for both databases than grouping by
+    (claimant, evidence type), and 2,000 rows rather than 16,000 come back to Python for
+    100,000 spans (bench/bench_claimants.py). Core execution, no ORM rows. Spans of an
+    evidence type the scheme no longer lists are counted by a second query, only if any.
+    """
+    keys = [evidence.key for evidence in project_scheme(project).evidence_types]
+
+    def columns(model):
+        return (model.claimant_id, func.count(),
+                *(func.count().filter(model.evidence_type == key) for key in keys))
+
+    table: dict[int, dict[str, int]] = {}
+    connection = db.session.connection()
+    unlisted = False
+    for model, query in layer_queries(project, columns, scope):
+        for claimant_id, total, *numbers in connection.execute(
+                query.group_by(model.claimant_id)).all():
+            row = table.get(claimant_id)
+            if row is None:
+                table[claimant_id] = {key: n for key, n in zip(keys, numbers, strict=True) if n}
+            else:
+                for key, number in zip(keys, numbers, strict=True):
+                    if number:
+                        row[key] = row.get(key, 0) + number
+            unlisted = unlisted or total != sum(numbers)
+    if unlisted:
+        for (claimant_id, evidence), number in layer_counts(
+                project, lambda m: (m.claimant_id, m.evidence_type), scope,
+                lambda m: (m.evidence_type.not_in(keys),)).items():
+            row = table.setdefault(claimant_id, {})
+            row[evidence] = row.get(evidence, 0) + number
+    return table
+
+
+def _row_labels(project: Project, dimension: str, claimant_ids) -> dict[int, str]:
+    connection = db.session.connection()
     if dimension == "claimant":
-        return {cid: by_id[cid][1] for cid in claimant_ids}
+        return dict(connection.execute(select(Claimant.id, Claimant.name)
+                                       .where(Claimant.project_id == project.id)).all())
     if dimension == "source_type":
         names = {s.key: s.name for s in project_scheme(project).source_types}
-        return {cid: names.get(by_id[cid][3], "Source type not set") for cid in claimant_ids}
+        source_types = connection.execute(select(Claimant.id, Claimant.source_type)
+                                          .where(Claimant.project_id == project.id))
+        return {claimant_id: names.get(source_type, "Source type not set")
+                for claimant_id, source_type in source_types}
+    rows = connection.execute(select(Claimant.id, Claimant.name, Claimant.affiliation_id)
+                              .where(Claimant.project_id == project.id)).all()
+    by_id = {row[0]: row for row in rows}
     return {cid: by_id[root_of(cid, by_id)][1] for cid in claimant_ids}
 
 
