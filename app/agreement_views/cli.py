@@ -6,7 +6,9 @@ a readable summary: headline figures, the table by evidence type, the worst docu
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 
 import click
 
@@ -33,7 +35,8 @@ def agreement_command(project_name: str, as_json: bool, mode: str, annotators: s
     try:
         options = options_from_args({"mode": mode, "annotators": annotators,
                                      "include_unsubmitted": "1" if include_unsubmitted else ""})
-        report = agreement_report(project, options)
+        with progress_bar() as progress:
+            report = agreement_report(project, options, progress=progress)
     except ServiceError as error:
         fail(f"{error.field}: {error.message}" if error.field else error.message)
     if as_json:
@@ -43,6 +46,28 @@ def agreement_command(project_name: str, as_json: bool, mode: str, annotators: s
     # Titles and names are whatever a manager uploaded: no escape sequence reaches the terminal.
     click.echo(terminal_safe(text_report(project.name, report,
                                          presentation.evidence_names(project))))
+
+
+@contextlib.contextmanager
+def progress_bar():
+    """A tqdm progress bar on standard error while the report is computed, on a terminal
+    only (scripts reading --json from a pipe see nothing extra). Yields the progress callback
+    (None when there is no terminal)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    from app.agreement.progress import overall_fraction
+
+    with tqdm(total=100, unit="%", file=sys.stderr, leave=False,
+              bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}") as bar:
+
+        def update(phase: str, fraction: float = 0.0) -> None:
+            bar.set_description_str(phase, refresh=False)
+            bar.update(max(0.0, 100 * overall_fraction(phase, fraction) - bar.n))
+
+        yield update
 
 
 def text_report(project_name: str, report: dict, evidence_names: dict[str, str]) -> str:

@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from flask_login import current_user, login_required
 
 from app.agreement_views import presentation
+from app.agreement_views.background import dashboard_report, report_status
 from app.agreement_views.service import (
     AgreementOptions,
     agreement_report,
@@ -25,6 +26,10 @@ from app.permissions import project_role_required, role_in
 
 bp = Blueprint("agreement_views", __name__)
 
+PHASE_WORDS = {"units": "matching spans into units", "gamma samples": "γ: aligning random continua",
+               "alpha": "Krippendorff's α", "kappa": "Cohen's and Fleiss' κ",
+               "ac1": "Gwet's AC1 and AC2", "bootstrap": "bootstrap intervals",
+               "vs gold": "comparing with gold", "over time": "agreement over time"}
 DOCUMENT_ROWS = 100  # the worst documents shown on the page; the API and CLI give them all
 HELP_FILE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "agreement-dashboard.md"
 
@@ -32,13 +37,26 @@ HELP_FILE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "agreement-da
 @bp.route("/projects/<int:project_id>/agreement")
 @project_role_required("reviewer")
 def dashboard(project: Project):
+    """The report, or, while a large one is computed in the background, its progress."""
     options = AgreementOptions()
     try:
         options = options_from_args(request.args)
-        report = agreement_report(project, options)
+        report, progress = dashboard_report(project, options)
     except ServiceError as error:
         return _render_dashboard(project, options, None, error), error.status
-    return _render_dashboard(project, options, report, None)
+    return _render_dashboard(project, options, report, None, progress)
+
+
+@bp.route("/projects/<int:project_id>/agreement/status")
+@project_role_required("reviewer")
+def report_progress(project: Project):
+    """How far the background computation of the dashboard's report has got (polled by
+    app/static/js/agreement.js); starts one when none runs."""
+    try:
+        status = report_status(project, options_from_args(request.args))
+    except ServiceError as error:  # always JSON: only the page's script asks
+        return jsonify({"error": error.message, "field": error.field}), error.status
+    return jsonify(status)
 
 
 @bp.route("/api/v1/projects/<int:project_id>/agreement")
@@ -59,7 +77,7 @@ def help_page():
 
 
 def _render_dashboard(project: Project, options: AgreementOptions, report: dict | None,
-                      error: ServiceError | None) -> str:
+                      error: ServiceError | None, progress: dict | None = None) -> str:
     from app.agreement import interpret_alpha
     from app.projects.routes import project_links  # the project's tabs, as on its other pages
 
@@ -67,7 +85,10 @@ def _render_dashboard(project: Project, options: AgreementOptions, report: dict 
     names = presentation.evidence_names(project)
     context = {"project": project, "links": project_links(project),
                "role": role_in(current_user, project),
-               "options": options, "error": error, "report": report,
+               "options": options, "error": error, "report": report, "progress": progress,
+               "status_url": url_for("agreement_views.report_progress", project_id=project.id,
+                                     **options_as_args(options)),
+               "phase_words": PHASE_WORDS,
                "candidates": known_annotator_names(project),
                "review_url": url_for("review.queue", project_id=project.id)
                if link_exists("review.queue") else None,

@@ -8,39 +8,47 @@ Whose work counts: by default the annotators of a document are those whose assig
 here", which is a judgement other annotators can disagree with). Spans of unfinished work are
 left out, since they may still change. `include_unsubmitted` counts every assignment.
 
-Caching: an in-process LRU per Flask app (`app.extensions`). The key holds the project's
-`changed_at` (bumped by `project.touch()` on every change to submitted work, gold, the scheme
-or the registry) and a fingerprint of its assignments (so a submission counts even if the code
-that recorded it forgot to touch), so a stale report is never served: every request reads
-those values from the database. An annotator's span saves do not touch the project: they
-change only unsubmitted work (submitted work is read-only until reopened, which touches), and
-writing the project row on every save made all saves of a project queue on its row lock
-(issue 14). A report that counts unsubmitted work (`include_unsubmitted`) therefore also keys
-on a fingerprint of the project's spans (span_fingerprint).
-With several worker processes each worker has its own cache; each computes a report once per
-change and all agree, since every one of them reads the key from the shared database.
+Caching (app/agreement_views/report_store.py): in Redis when REDIS_URL is configured, shared
+by every worker, else an LRU in this process. The key (cache_key) hashes the project's
+`changed_at` (bumped by `project.touch()` on every change to submitted work, gold, the scheme,
+the guidelines or the registry) and a fingerprint of its assignments (so a submission counts
+even if the code that recorded it forgot to touch), so a stale report is never served: every
+request reads those values from the database. An annotator's span saves do not touch the
+project: they change only unsubmitted work (submitted work is read-only until reopened, which
+touches), and writing the project row on every save made all saves of a project queue on its
+row lock (issue 14). A report that counts unsubmitted work (`include_unsubmitted`) therefore
+also keys on a fingerprint of the project's spans (span_fingerprint).
+
+One computation per key at a time (compute_once): the API and the CLI compute synchronously
+or wait for the worker that is computing; the dashboard (background.py) computes large
+reports in a background thread and shows their progress.
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+import hashlib
+import json
+import os
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from app.agreement.progress import ProgressCallback, report_progress
 from app.agreement_views.over_time import over_time_section
+from app.agreement_views.report_store import PREFIX, ProgressWriter, make_store
 from app.claimants.profiles import affiliation_roots
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import Assignment, Document, Project, ProjectMember, Span, User
 
 MODES = ("overlap", "exact")
-CACHE_CAPACITY = 32  # reports kept per app; one report is small (a few kB per 100 documents)
+REPORT_FORMAT = 2  # bumped when the report's keys change, so no older cached report is served
+WAIT_SECONDS = 120  # how long a caller waits for another worker's computation of the same key
+POLL_SECONDS = 0.2
 DEFAULT_BOOTSTRAP_DRAWS = 1000
 MAX_ID = 2**31 - 1
 _TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -180,37 +188,113 @@ def load_documents(project: Project, options: AgreementOptions) -> list:
     ]
 
 
-def agreement_report(project: Project, options: AgreementOptions | None = None) -> dict:
-    """The agreement report (see app.agreement.build_report), cached until the data changes.
+def agreement_report(project: Project, options: AgreementOptions | None = None, *,
+                     progress: ProgressCallback | None = None) -> dict:
+    """The agreement report (see app.agreement.build_report), cached until the data changes;
+    computed here and now if no worker has it (the API's and the CLI's way), or waited for if
+    another worker is computing it. `progress(phase, fraction)` hears a computation's phases.
 
     The returned dict is the caller's own copy: changing it does not change the cache.
     """
-    from app.agreement import build_report
-
     options = options or AgreementOptions()
     check_options(project, options)
-    key = (project.id, project.changed_at, assignment_fingerprint(project), options,
-           span_fingerprint(project) if options.include_unsubmitted else None)
-    cache = report_cache()
-    report = cache.get(key)
+    key = cache_key(project, options)
+    report = report_store().get(key)
     if report is None:
-        from app.agreement.gamma import GammaSettings
-
-        documents = load_documents(project, options)
-        report = build_report(
-            documents, mode=options.mode,
-            gamma=GammaSettings() if current_app.config.get("AGREEMENT_GAMMA", True) else None,
-            bootstrap_draws=current_app.config.get("AGREEMENT_BOOTSTRAP_DRAWS",
-                                                   DEFAULT_BOOTSTRAP_DRAWS))
-        report["vs_gold"] = gold_section(project, options)
-        report["over_time"] = over_time_section(project, documents, report["bootstrap"]["seed"])
-        cache.put(key, report)
-    report = copy.deepcopy(report)
+        report = compute_once(project, options, key, progress=progress)
     if project.claimants_agree_by_root and not options.claimants_by_root:
         # Both claimant figures: as annotated, and with "same organisation" counted as agreeing.
-        by_root = agreement_report(project, dataclasses.replace(options, claimants_by_root=True))
+        by_root = agreement_report(project, dataclasses.replace(options, claimants_by_root=True),
+                                   progress=progress)
         report["claimant_same_organisation"] = by_root.get("claimant")
     return report
+
+
+def compute_report(project: Project, options: AgreementOptions,
+                   progress: ProgressCallback | None = None) -> dict:
+    """Compute the report from the database (no cache): build_report, then vs gold and over
+    time, each phase told to `progress`."""
+    from app.agreement import build_report
+    from app.agreement.gamma import GammaSettings
+
+    documents = load_documents(project, options)
+    report = build_report(
+        documents, mode=options.mode,
+        gamma=GammaSettings() if current_app.config.get("AGREEMENT_GAMMA", True) else None,
+        bootstrap_draws=current_app.config.get("AGREEMENT_BOOTSTRAP_DRAWS",
+                                               DEFAULT_BOOTSTRAP_DRAWS),
+        progress=progress)
+    report_progress(progress, "vs gold")
+    report["vs_gold"] = gold_section(project, options)
+    report_progress(progress, "over time")
+    report["over_time"] = over_time_section(project, documents, report["bootstrap"]["seed"])
+    return report
+
+
+def compute_once(project: Project, options: AgreementOptions, key: str, *,
+                 progress: ProgressCallback | None = None) -> dict:
+    """Compute and store the report under `key`, unless another worker (or thread) already
+    is: then wait for its result. One computation per key at a time: a Redis lock when Redis
+    is configured, a process lock otherwise. A wait longer than WAIT_SECONDS (a computation
+    that died with its lock held) computes anyway."""
+    store = report_store()
+    lock = store.lock(key)
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        if lock.acquire(blocking=False):
+            try:
+                report = store.get(key)  # finished while we were waiting for the lock
+                return report if report is not None else _compute_and_store(
+                    project, options, key, progress)
+            finally:
+                _release(lock)
+        time.sleep(POLL_SECONDS)
+        report = store.get(key)
+        if report is not None:
+            return report
+        if time.monotonic() > deadline:
+            return _compute_and_store(project, options, key, progress)
+
+
+def _compute_and_store(project: Project, options: AgreementOptions, key: str,
+                       progress: ProgressCallback | None) -> dict:
+    store = report_store()
+    writer = ProgressWriter(store, key)
+
+    def both(phase: str, fraction: float = 0.0) -> None:
+        writer(phase, fraction)
+        if progress is not None:
+            progress(phase, fraction)
+
+    both("units")
+    try:
+        report = compute_report(project, options, both)
+    except Exception:
+        writer.finish("failed", "the report could not be computed; the error is in the log")
+        raise
+    store.put(key, report)
+    writer.finish("done")
+    return json.loads(json.dumps(report))  # as the store gives it back, and the caller's own
+
+
+def _release(lock) -> None:
+    try:
+        lock.release()
+    except Exception:  # a Redis lock that expired meanwhile: nothing left to release
+        current_app.logger.warning("agreement report lock had expired before release")
+
+
+def cache_key(project: Project, options: AgreementOptions) -> str:
+    """What the report depends on, hashed: the project's data (changed_at, assignments, and
+    spans when unsubmitted work counts), the options and the app's report settings."""
+    config = current_app.config
+    parts = (REPORT_FORMAT, project.id, str(project.changed_at), assignment_fingerprint(project),
+             dataclasses.astuple(options),
+             span_fingerprint(project) if options.include_unsubmitted else None,
+             bool(config.get("AGREEMENT_GAMMA", True)),
+             config.get("AGREEMENT_BOOTSTRAP_DRAWS", DEFAULT_BOOTSTRAP_DRAWS))
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"{PREFIX}:{project.id}:{digest}"
 
 
 def gold_section(project: Project, options: AgreementOptions) -> dict:
@@ -246,41 +330,14 @@ def span_fingerprint(project: Project) -> tuple:
     ).one())
 
 
-class ReportCache:
-    """A small thread-safe least-recently-used map from cache key to report."""
-
-    def __init__(self, capacity: int = CACHE_CAPACITY):
-        self.capacity = capacity
-        self.hits = 0
-        self.misses = 0
-        self._entries: OrderedDict[Hashable, dict] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable) -> dict | None:
-        with self._lock:
-            report = self._entries.get(key)
-            if report is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return report
-
-    def put(self, key: Hashable, report: dict) -> None:
-        with self._lock:
-            self._entries[key] = report
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
+def report_store():
+    """This app's report store (one per app, so test apps and their databases never share
+    one): Redis when REDIS_URL is configured, this process's memory otherwise."""
+    extensions = current_app.extensions
+    if "credence_agreement_store" not in extensions:
+        url = current_app.config.get("REDIS_URL") or os.environ.get("REDIS_URL")
+        extensions["credence_agreement_store"] = make_store(url)
+    return extensions["credence_agreement_store"]
 
 
-def report_cache() -> ReportCache:
-    """This app's cache (one per app, so test apps and their databases never share one)."""
-    return current_app.extensions.setdefault("credence_agreement_reports", ReportCache())
+report_cache = report_store  # the name tests and older callers use

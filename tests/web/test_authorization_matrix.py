@@ -75,6 +75,7 @@ EXPECTED: dict[str, str] = {
     "projects.documents GET": "project:reviewer",
     "agreement_views.dashboard GET": "project:reviewer",
     "agreement_views.api_report GET": "project:reviewer",
+    "agreement_views.report_progress GET": "project:reviewer",
     "review.queue GET": "project:reviewer", "review.merge POST": "project:reviewer",
     "review.scores GET": "project:reviewer",  # annotators too if the project shares scores
     "api.review_queue GET": "project:reviewer",
