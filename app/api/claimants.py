@@ -3,27 +3,46 @@ app.permissions.visible_claimants), management for reviewers and managers."""
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
-from app.api.json_input import integer, read_json_object, refuse_unknown_fields, string
+from app.api.json_input import read_body, read_query
+from app.api.operations import NO_CONTENT, operation
+from app.api.responses import (
+    ClaimantMatch,
+    ClaimantMerged,
+    ClaimantRestored,
+    RegistryClaimant,
+)
 from app.api.routes import bp
+from app.api.schemas import (
+    AliasCreate,
+    AliasQuery,
+    ClaimantMerge,
+    ClaimantSearchQuery,
+    RegistryCreate,
+    RegistryQuery,
+    RegistryUpdate,
+)
 from app.api.serialise import claimant_match_json
 from app.claimants import service
 from app.claimants.merge import merge_claimants, undo_merge
 from app.claimants.search import search_claimants
-from app.errors import ServiceError
 from app.extensions import db
 from app.models import Claimant, ClaimantEvent
 from app.permissions import Denied, require_project, require_registry_claimant
 
-TEXT_FIELDS = ("source_type", "role", "description", "external_id")
+REGISTRY_FIELDS = ("type", "source_type", "affiliation_id", "role", "description",
+                   "external_id")
 
 
 @bp.get("/projects/<int:project_id>/claimants")
+@operation("Claimant autocomplete (blind: confirmed claimants and your own proposals)",
+           query=ClaimantSearchQuery, responses={200: [ClaimantMatch]}, tags=("claimants",))
 def list_claimants(project_id: int):
+    """Up to 20, exact matches first, then prefixes, then word prefixes."""
     project = require_project(current_user, project_id)
-    matches = search_claimants(project, request.args.get("q", ""), current_user)
+    matches = search_claimants(project, read_query().q, current_user)
     return jsonify([claimant_match_json(match) for match in matches])
 
 
@@ -40,41 +59,30 @@ def registry_json(claimant: Claimant, spans: int | None = None,
 
 
 @bp.get("/projects/<int:project_id>/registry")
+@operation("The registry with span counts (reviewers and managers)", query=RegistryQuery,
+           responses={200: [RegistryClaimant]}, tags=("claimants",))
 def registry(project_id: int):
     project = require_project(current_user, project_id, "reviewer")
-    status = request.args.get("status") or None
-    if status not in (None, "confirmed", "proposed"):
-        raise ServiceError("status must be confirmed or proposed", "status")
-    rows = service.registry_rows(project, request.args.get("q", "")[:300], status)
+    query = read_query()
+    rows = service.registry_rows(project, query.q[:300], query.status)
     return jsonify([registry_json(r.claimant, r.spans, r.gold_spans) for r in rows])
 
 
-def _fields(data: dict) -> dict:
-    """The registry fields present in `data`; null clears source_type and affiliation_id."""
-    fields = {}
-    for name in (*TEXT_FIELDS, "type", "affiliation_id"):
-        if name not in data:
-            continue
-        if data[name] is None and name in ("source_type", "affiliation_id"):
-            fields[name] = None
-        elif name == "affiliation_id":
-            fields[name] = integer(data, name)
-        else:
-            fields[name] = string(data, name)
-    return fields
+def _fields(body) -> dict:
+    """The registry fields the request gave; null clears source_type and affiliation_id."""
+    return {name: getattr(body, name) for name in REGISTRY_FIELDS
+            if name in body.model_fields_set}
 
 
 @bp.post("/projects/<int:project_id>/registry")
+@operation("Create a confirmed claimant", body=RegistryCreate, responses={201: RegistryClaimant},
+           tags=("claimants",))
 def create(project_id: int):
     project = require_project(current_user, project_id, "reviewer")
-    data = read_json_object()
-    refuse_unknown_fields(data, {"name", "type", "aliases", "affiliation_id", *TEXT_FIELDS})
-    aliases = data.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        raise ServiceError("aliases must be a list of names", "aliases")
-    fields = _fields(data)
-    claimant = service.create_claimant(project, current_user, name=string(data, "name"),
-                                       type=fields.pop("type", None), aliases=aliases,
+    body = read_body()
+    fields = _fields(body)
+    claimant = service.create_claimant(project, current_user, name=body.name,
+                                       type=fields.pop("type", None), aliases=body.aliases,
                                        **fields)
     body = registry_json(claimant)
     db.session.commit()
@@ -82,13 +90,15 @@ def create(project_id: int):
 
 
 @bp.patch("/claimants/<int:claimant_id>")
+@operation("Edit or rename a claimant", body=RegistryUpdate, responses={200: RegistryClaimant},
+           tags=("claimants",))
 def update(claimant_id: int):
+    """A new name keeps the old one as an alias; 409 if a confirmed claimant has it."""
     claimant = require_registry_claimant(current_user, claimant_id)
-    data = read_json_object()
-    refuse_unknown_fields(data, {"name", "type", "affiliation_id", *TEXT_FIELDS})
-    if "name" in data:
-        service.rename_claimant(claimant, string(data, "name"), current_user)
-    fields = _fields(data)
+    body = read_body()
+    if "name" in body.model_fields_set:
+        service.rename_claimant(claimant, body.name, current_user)
+    fields = _fields(body)
     if fields:
         service.edit_claimant(claimant, current_user, **fields)
     body = registry_json(claimant)
@@ -97,25 +107,29 @@ def update(claimant_id: int):
 
 
 @bp.post("/claimants/<int:claimant_id>/aliases")
+@operation("Add an alias", body=AliasCreate, responses={201: RegistryClaimant},
+           tags=("claimants",))
 def add_alias(claimant_id: int):
     claimant = require_registry_claimant(current_user, claimant_id)
-    data = read_json_object()
-    refuse_unknown_fields(data, {"alias"})
-    service.add_alias(claimant, string(data, "alias"), current_user)
+    service.add_alias(claimant, read_body().alias, current_user)
     body = registry_json(claimant)
     db.session.commit()
     return jsonify(body), 201
 
 
 @bp.delete("/claimants/<int:claimant_id>/aliases")
+@operation("Remove an alias", query=AliasQuery, responses={204: NO_CONTENT},
+           tags=("claimants",))
 def remove_alias(claimant_id: int):
     claimant = require_registry_claimant(current_user, claimant_id)
-    service.remove_alias(claimant, request.args.get("alias", ""), current_user)
+    service.remove_alias(claimant, read_query().alias, current_user)
     db.session.commit()
     return "", 204
 
 
 @bp.post("/claimants/<int:claimant_id>/confirm")
+@operation("Confirm a proposal: every annotator sees it", responses={200: RegistryClaimant},
+           tags=("claimants",))
 def confirm(claimant_id: int):
     claimant = require_registry_claimant(current_user, claimant_id)
     service.confirm_claimant(claimant, current_user)
@@ -125,17 +139,19 @@ def confirm(claimant_id: int):
 
 
 @bp.post("/claimants/<int:claimant_id>/merge")
+@operation("Merge a claimant into another", body=ClaimantMerge,
+           responses={200: ClaimantMerged}, tags=("claimants",))
 def merge(claimant_id: int):
+    """Spans and gold spans move to `into`; undo with the event id."""
     source = require_registry_claimant(current_user, claimant_id)
-    data = read_json_object()
-    refuse_unknown_fields(data, {"into"})
-    target = service.claimant_in(source.project, integer(data, "into"))
+    target = service.claimant_in(source.project, read_body().into)
     event = merge_claimants(source, target, current_user)
     db.session.commit()
     return jsonify({"event": event.id, "into": event.claimant_id, "summary": event.summary})
 
 
 @bp.post("/claimant-events/<int:event_id>/undo")
+@operation("Undo a merge exactly", responses={200: ClaimantRestored}, tags=("claimants",))
 def undo(event_id: int):
     event = db.session.get(ClaimantEvent, event_id)
     if event is None:

@@ -7,8 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.annotate.service import reopen_assignment, submit_assignment
-from app.api.json_input import read_json_object, refuse_unknown_fields, string
+from app.api import responses
+from app.api.json_input import read_body
+from app.api.operations import operation
 from app.api.routes import bp
+from app.api.schemas import Empty, Reopen
 from app.api.serialise import document_json, document_summary_json
 from app.extensions import db
 from app.models import Assignment, Document
@@ -22,7 +25,10 @@ from app.permissions import (
 
 
 @bp.get("/projects/<int:project_id>/documents")
+@operation("A project's documents", responses={200: [responses.DocumentSummary]},
+           tags=("documents",))
 def list_documents(project_id: int):
+    """Annotators: their assigned documents; reviewers and managers: all. Import order."""
     project = require_project(current_user, project_id)
     documents = db.session.scalars(visible_documents(current_user, project)).all()
     my_status = dict(db.session.execute(
@@ -33,6 +39,7 @@ def list_documents(project_id: int):
 
 
 @bp.get("/documents/<int:document_id>")
+@operation("A document and its text", responses={200: responses.Document}, tags=("documents",))
 def get_document(document_id: int):
     document = require_document(current_user, document_id)
     assignment = assignment_of(current_user, document)
@@ -40,20 +47,23 @@ def get_document(document_id: int):
 
 
 @bp.post("/documents/<int:document_id>/submit")
+@operation("Submit your work on a document", body=Empty, body_optional=True,
+           responses={200: responses.AssignmentStatus}, tags=("documents",))
 def submit_document(document_id: int):
+    """It becomes read-only; 409 if already submitted."""
     document = require_document(current_user, document_id)
     assignment = require_assignment(current_user, document)
-    refuse_unknown_fields(read_json_object(allow_empty=True), set())
+    read_body(allow_empty=True)
     submit_assignment(assignment)
     db.session.commit()
     return jsonify({"status": assignment.status})
 
 
 @bp.post("/documents/<int:document_id>/reopen")
+@operation("Reopen an annotator's submitted work (managers)", body=Reopen,
+           responses={200: responses.AssignmentStatus}, tags=("documents",))
 def reopen_document(document_id: int):
     document = require_document(current_user, document_id, minimum="manager")
-    data = read_json_object()
-    refuse_unknown_fields(data, {"annotator"})
-    assignment = reopen_assignment(document, string(data, "annotator"))
+    assignment = reopen_assignment(document, read_body().annotator)
     db.session.commit()
     return jsonify({"status": assignment.status})

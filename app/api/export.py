@@ -9,14 +9,19 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
+from app.api.operations import FILE, operation
 from app.api.routes import bp
+from app.api.schemas import ExportQuery
 from app.permissions import export_owner, require_project, sees_all_documents
 from app.transfer.export import export_project, options_from_args
 from app.transfer.routes import streamed
 
 
 @bp.get("/projects/<int:project_id>/export")
+@operation("The project's annotations as a file", query=ExportQuery, responses={200: FILE},
+           tags=("export",))
 def export(project_id: int):
+    """Formats and options: docs/formats.md. Annotators get only their own work."""
     project = require_project(current_user, project_id)
     args = request.args.to_dict()
     if not sees_all_documents(current_user, project):

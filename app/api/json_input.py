@@ -1,22 +1,24 @@
-"""Strict readers for JSON request bodies.
+"""Reading a request: the body strictly as JSON first (app.strict_json: huge integers, 1e400,
+NaN, deep nesting and bad UTF-8 refused, naming the field), then validated with the
+operation's schema (app.api.schemas), the one its OpenAPI description shows.
 
-A body must be one JSON object (else 400). Each value must have the documented type
-(else 422 naming the field): `true` is not an integer and `null` is not a string.
-Unknown fields are refused with 422, so a misspelt field never passes silently; the
-read-only fields of a span as the API returns it (`id`, `version`, `annotator`) are
-accepted and ignored on create, so a client can POST back a span it has read.
+A body must be one JSON object (else 400). A value of the wrong type, an unknown field or a
+missing one is a 422 naming the field (`claimant.type`, `aliases[2]`).
 """
 
 from __future__ import annotations
 
-import json
+from typing import Any, TypeVar
 
 from flask import request
+from pydantic import BaseModel, ValidationError
 
 from app.annotate.service import UNSET, ClaimantChoice
+from app.api.operations import operation_of
 from app.errors import ServiceError
 from app.strict_json import JsonRefused, parse_json
-from app.text import is_storable_text as storable
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def read_json_object(*, allow_empty: bool = False) -> dict:
@@ -36,66 +38,76 @@ def read_json_object(*, allow_empty: bool = False) -> dict:
     return data
 
 
-def refuse_unknown_fields(data: dict, allowed: set[str], prefix: str = "") -> None:
-    for name in sorted(set(data) - allowed):
-        raise ServiceError(f"unknown field {name!r}; expected one of "
-                           f"{', '.join(sorted(allowed))}", prefix + name)
+def read_body(*, allow_empty: bool = False) -> Any:
+    """The request's JSON object, validated with the body schema its route declares
+    (`@operation(body=...)`, app.api.openapi): the schema the description shows."""
+    return validated(operation_of(request.endpoint).body, read_json_object(
+        allow_empty=allow_empty))
 
 
-# Ids, offsets and versions are 32-bit INTEGER columns; a larger number would make the
-# database driver raise instead of simply finding nothing.
-LARGEST_INTEGER = 2**31 - 1
+def read_query() -> Any:
+    """The query string, validated with the route's query schema; an empty value counts as
+    absent, and parameters the schema does not name are ignored."""
+    return validated(operation_of(request.endpoint).query,
+                     {name: value for name, value in request.args.items() if value})
 
 
-def _is_integer(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def validated(schema: type[Model], data: dict) -> Model:
+    try:
+        return schema.model_validate(data)
+    except ValidationError as error:
+        raise _refusal(schema, error.errors(include_url=False, include_input=False)[0]) from None
 
 
-def integer(data: dict, name: str, *, required: bool = True, prefix: str = ""):
-    """An integer field, or UNSET when absent and optional."""
-    if name not in data:
-        if required:
-            raise ServiceError(f"{name} is required", prefix + name)
-        return UNSET
-    value = data[name]
-    if not _is_integer(value):
-        raise ServiceError(f"{name} must be an integer, not {json.dumps(value)}", prefix + name)
-    if abs(value) > LARGEST_INTEGER:
-        raise ServiceError(f"{name} {value} is out of range", prefix + name)
-    return value
+def _refusal(schema: type[BaseModel], problem: dict) -> ServiceError:
+    field = _path(problem["loc"])
+    name = str(problem["loc"][-1]) if problem["loc"] else field
+    kind = problem["type"]
+    if kind == "missing":
+        return ServiceError(f"{field} is required", field)
+    if kind == "extra_forbidden":
+        known = _known_fields(schema, problem["loc"][:-1])
+        return ServiceError(f"unknown field {name!r}; expected one of {', '.join(known)}", field)
+    message = problem["msg"].removeprefix("Value error, ")
+    return ServiceError(f"{field}: {message[:1].lower()}{message[1:]}", field)
 
 
-def string(data: dict, name: str, *, required: bool = True, default=UNSET, prefix: str = ""):
-    """A string field; `default` (or UNSET) when absent and optional."""
-    if name not in data:
-        if required:
-            raise ServiceError(f"{name} is required", prefix + name)
-        return default
-    value = data[name]
-    if not isinstance(value, str):
-        raise ServiceError(f"{name} must be a string, not {json.dumps(value)}", prefix + name)
-    if not storable(value):
-        raise ServiceError(f"{name} contains a NUL character or a lone UTF-16 surrogate",
-                           prefix + name)
-    return value
+def _path(location: tuple) -> str:
+    """("claimant", "type") -> "claimant.type"; ("aliases", 2) -> "aliases[2]"."""
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not part.startswith(("function-", "constrained-")):  # pydantic's inner steps
+            path += f".{part}" if path else part
+    return path
 
 
-def claimant_choice(data: dict, *, required: bool = True):
+def _known_fields(schema: type[BaseModel], location: tuple) -> list[str]:
+    for part in location:
+        field = schema.model_fields.get(part) if isinstance(part, str) else None
+        inner = getattr(field, "annotation", None) if field else None
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            schema = inner
+    return sorted(schema.model_fields)
+
+
+def given(body: BaseModel, name: str):
+    """The field's value when the request gave it, else UNSET (for partial updates)."""
+    return getattr(body, name) if name in body.model_fields_set else UNSET
+
+
+def claimant_choice(body: BaseModel, *, required: bool = True):
     """`claimant: {"name", "type"}` or `claimant_id`, exactly one; UNSET when both absent."""
-    if "claimant" in data and "claimant_id" in data:
+    fields = body.model_fields_set
+    if "claimant" in fields and "claimant_id" in fields:
         raise ServiceError("give either claimant or claimant_id, not both", "claimant")
-    if "claimant_id" in data:
-        return ClaimantChoice(claimant_id=integer(data, "claimant_id"))
-    if "claimant" not in data:
+    if "claimant_id" in fields:
+        return ClaimantChoice(claimant_id=body.claimant_id)
+    if "claimant" not in fields:
         if required:
             raise ServiceError("claimant (an object with name and type) or claimant_id is "
                                "required", "claimant")
         return UNSET
-    value = data["claimant"]
-    if not isinstance(value, dict):
-        raise ServiceError("claimant must be an object with name and type", "claimant")
     # "id" is what the API returns inside a span's claimant; the name decides.
-    refuse_unknown_fields(value, {"name", "type", "id"}, prefix="claimant.")
-    name = string(value, "name", prefix="claimant.")
-    claimant_type = string(value, "type", required=False, default=None, prefix="claimant.")
-    return ClaimantChoice(name=name, type=claimant_type)
+    return ClaimantChoice(name=body.claimant.name, type=body.claimant.type)

@@ -7,9 +7,11 @@ from flask import jsonify
 from flask_login import current_user
 
 from app.accounts.tokens import create_token, is_expired, revoke_token, token_of, tokens_of
-from app.api.json_input import integer, read_json_object, refuse_unknown_fields, string
+from app.api.json_input import read_body
+from app.api.operations import NO_CONTENT, operation
+from app.api.responses import NewToken, Token
 from app.api.routes import bp
-from app.errors import ServiceError
+from app.api.schemas import TokenCreate
 from app.extensions import db
 from app.models import ApiToken
 
@@ -25,26 +27,23 @@ def token_json(token: ApiToken) -> dict:
 
 
 @bp.get("/me/tokens")
+@operation("Your API tokens (never the token itself)", responses={200: [Token]}, tags=("me",))
 def list_my_tokens():
     return jsonify([token_json(token) for token in tokens_of(current_user)])
 
 
 @bp.post("/me/tokens")
+@operation("Create an API token", body=TokenCreate, responses={201: NewToken}, tags=("me",))
 def create_my_token():
-    data = read_json_object()
-    refuse_unknown_fields(data, {"name", "expires_in_days"})
-    name = string(data, "name")
-    days = None
-    if data.get("expires_in_days") is not None:
-        days = integer(data, "expires_in_days")
-    if days is not None and days < 1:
-        raise ServiceError("expires_in_days must be at least 1", "expires_in_days")
-    token, plain = create_token(current_user, name, days)
+    """The token is in this answer only; it is stored as a hash."""
+    body = read_body()
+    token, plain = create_token(current_user, body.name, body.expires_in_days)
     db.session.commit()
     return jsonify({**token_json(token), "token": plain}), 201
 
 
 @bp.delete("/me/tokens/<int:token_id>")
+@operation("Revoke one of your tokens", responses={204: NO_CONTENT}, tags=("me",))
 def revoke_my_token(token_id: int):
     revoke_token(token_of(current_user, token_id))
     db.session.commit()

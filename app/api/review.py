@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from app.api.json_input import (
     claimant_choice,
-    integer,
+    read_body,
     read_json_object,
-    refuse_unknown_fields,
-    string,
+    read_query,
+    validated,
+)
+from app.api.operations import NO_CONTENT, operation
+from app.api.responses import (
+    DocumentReview,
+    Gold,
+    GoldEvent,
+    GoldUndone,
+    MergeResult,
+    QueueRow,
+    Returned,
+    ReviewState,
 )
 from app.api.routes import bp
+from app.api.schemas import (
+    GoldCreate,
+    GoldDelete,
+    GoldDeleteQuery,
+    GoldListQuery,
+    GoldMerge,
+    GoldUpdate,
+    ReturnWork,
+    ReviewQueueQuery,
+    ReviewStatus,
+)
 from app.errors import ServiceError
 from app.extensions import db
-from app.models import REVIEW_STATUSES
 from app.permissions import require_document, require_gold, require_project
 from app.review import gold as gold_service
 from app.review import service
@@ -34,22 +55,17 @@ READ_ONLY_GOLD_FIELDS = {"id", "document_id", "provenance", "reviewer", "updated
 
 
 @bp.get("/projects/<int:project_id>/review")
+@operation("The review queue, worst agreement first", query=ReviewQueueQuery,
+           responses={200: [QueueRow]}, tags=("review",))
 def review_queue(project_id: int):
     project = require_project(current_user, project_id, "reviewer")
-    kind = request.args.get("kind") or None
-    if kind is not None and kind not in service.KINDS:
-        raise ServiceError(f"unknown kind {kind!r}; use one of {', '.join(service.KINDS)}",
-                           "kind")
-    status = request.args.get("status") or None
-    if status is not None and status not in REVIEW_STATUSES:
-        raise ServiceError(f"unknown status {status!r}; use one of "
-                           f"{', '.join(REVIEW_STATUSES)}", "status")
+    query = read_query()
     filters = service.QueueFilters(
-        annotator=request.args.get("annotator") or None,
-        evidence_type=request.args.get("evidence_type") or None,
-        kind=kind,
-        status=status,
-        claimant_id=_optional_id(request.args.get("claimant")),
+        annotator=query.annotator,
+        evidence_type=query.evidence_type,
+        kind=query.kind,
+        status=query.status,
+        claimant_id=int(query.claimant) if query.claimant else None,
     )
     anonymous = project.anonymous_review
     return jsonify([queue_row_json(row, anonymous)
@@ -57,37 +73,42 @@ def review_queue(project_id: int):
 
 
 @bp.get("/documents/<int:document_id>/review")
+@operation("A document's units, side by side", responses={200: DocumentReview},
+           tags=("review",))
 def document_review(document_id: int):
     document = require_document(current_user, document_id, "reviewer")
     return jsonify(review_json(review_document(document), service.review_status(document)))
 
 
 @bp.get("/documents/<int:document_id>/gold")
+@operation("The gold layer in text order", query=GoldListQuery, responses={200: [Gold]},
+           tags=("gold",))
 def list_gold(document_id: int):
     document = require_document(current_user, document_id, "reviewer")
-    include_rejected = request.args.get("rejected", "").lower() in ("1", "true", "yes")
+    include_rejected = (read_query().rejected or "").lower() in ("1", "true", "yes")
     golds = service.gold_spans(document, include_rejected=include_rejected)
     return jsonify([gold_json(gold) for gold in golds])
 
 
 @bp.post("/documents/<int:document_id>/gold")
+@operation("Decide a unit: a gold span, or \"not a claim\"", body=GoldCreate,
+           responses={201: Gold}, tags=("gold",))
 def create_gold(document_id: int):
+    """409 if a source span was decided meanwhile, or the document is adjudicated."""
     document = require_document(current_user, document_id, "reviewer")
-    data = read_json_object()
-    refuse_unknown_fields(data, GOLD_FIELDS | READ_ONLY_GOLD_FIELDS)
-    rejected = _boolean(data, "rejected")
+    body = read_body()
     decision = gold_service.GoldInput(
-        start=_optional(integer(data, "start", required=False)),
-        end=_optional(integer(data, "end", required=False)),
-        text=_optional(string(data, "text", required=False)),
-        claimant=_optional(claimant_choice(data, required=False)),
-        evidence_type=_optional(string(data, "evidence_type", required=False)),
-        note=string(data, "note", required=False, default=""),
-        reason=_reason(data),
-        rejected=rejected,
-        source_span_ids=_id_list(data, "source_span_ids"),
+        start=body.start,
+        end=body.end,
+        text=body.text,
+        claimant=_optional(claimant_choice(body, required=False)),
+        evidence_type=body.evidence_type,
+        note=body.note,
+        reason=body.reason,
+        rejected=body.rejected,
+        source_span_ids=tuple(dict.fromkeys(body.source_span_ids)),
     )
-    if rejected and not decision.source_span_ids:
+    if body.rejected and not decision.source_span_ids:
         raise ServiceError("a rejection needs the unit's source_span_ids", "source_span_ids")
     gold = gold_service.create_gold(document, current_user, decision)
     body = gold_json(gold)
@@ -96,25 +117,18 @@ def create_gold(document_id: int):
 
 
 @bp.patch("/gold/<int:gold_id>")
+@operation("Change a decision", body=GoldUpdate, responses={200: Gold}, tags=("gold",))
 def update_gold(gold_id: int):
+    """409 with `current` and who changed it when `version` is stale."""
     gold = require_gold(current_user, gold_id)
-    data = read_json_object()
-    refuse_unknown_fields(data, GOLD_FIELDS - {"source_span_ids"} | {"version"})
-    changes = {}
-    for name in ("start", "end"):
-        if name in data:
-            changes[name] = integer(data, name)
-    for name in ("text", "evidence_type", "note"):
-        if name in data:
-            changes[name] = string(data, name)
-    if "reason" in data:
-        changes["reason"] = _reason(data)
-    if "rejected" in data:
-        changes["rejected"] = _boolean(data, "rejected")
-    choice = claimant_choice(data, required=False)
+    body = read_body()
+    changes = {name: getattr(body, name) for name in (
+        "start", "end", "text", "evidence_type", "note", "reason", "rejected")
+        if name in body.model_fields_set}
+    choice = claimant_choice(body, required=False)
     if not _unset(choice):
         changes["claimant"] = choice
-    gold = gold_service.update_gold(gold, current_user, version=integer(data, "version"),
+    gold = gold_service.update_gold(gold, current_user, version=body.version,
                                     changes=changes)
     body = gold_json(gold)
     db.session.commit()
@@ -122,17 +136,24 @@ def update_gold(gold_id: int):
 
 
 @bp.delete("/gold/<int:gold_id>")
+@operation("Delete a decision", body=GoldDelete, body_optional=True, query=GoldDeleteQuery,
+           responses={204: NO_CONTENT}, tags=("gold",))
 def delete_gold(gold_id: int):
+    """The version read, as `?version=N` or a body `{"version": N}`."""
     gold = require_gold(current_user, gold_id)
     data = read_json_object(allow_empty=True)
-    refuse_unknown_fields(data, {"version"})
-    version = integer(data, "version") if data else _version_argument()
+    if data:
+        version = validated(GoldDelete, data).version
+    else:
+        version = _version_argument(read_query().version)
     gold_service.delete_gold(gold, current_user, version=version)
     db.session.commit()
     return "", 204
 
 
 @bp.get("/documents/<int:document_id>/gold/history")
+@operation("Every change to the document's gold layer, newest first",
+           responses={200: [GoldEvent]}, tags=("gold",))
 def gold_history(document_id: int):
     """Every change to the document's gold layer, newest first: who, when, before, after."""
     document = require_document(current_user, document_id, "reviewer")
@@ -140,6 +161,8 @@ def gold_history(document_id: int):
 
 
 @bp.post("/documents/<int:document_id>/gold/undo")
+@operation("Undo your newest batch of gold changes", responses={200: GoldUndone},
+           tags=("gold",))
 def undo_gold(document_id: int):
     document = require_document(current_user, document_id, "reviewer")
     events = gold_service.undo_last(document, current_user)
@@ -149,6 +172,8 @@ def undo_gold(document_id: int):
 
 
 @bp.post("/documents/<int:document_id>/gold/merge")
+@operation("Merge a document's undecided units by a strategy", body=GoldMerge,
+           responses={200: MergeResult}, tags=("gold",))
 def merge_document(document_id: int):
     document = require_document(current_user, document_id, "reviewer")
     strategy, threshold, dry_run = _merge_arguments()
@@ -159,6 +184,8 @@ def merge_document(document_id: int):
 
 
 @bp.post("/projects/<int:project_id>/gold/merge")
+@operation("Merge every reviewable document's undecided units", body=GoldMerge,
+           responses={200: MergeResult}, tags=("gold",))
 def merge_project(project_id: int):
     project = require_project(current_user, project_id, "reviewer")
     strategy, threshold, dry_run = _merge_arguments()
@@ -169,30 +196,27 @@ def merge_project(project_id: int):
 
 
 @bp.post("/documents/<int:document_id>/review/status")
+@operation("Mark a document adjudicated, or reopen its review (managers)", body=ReviewStatus,
+           responses={200: ReviewState}, tags=("review",))
 def set_review_status(document_id: int):
     document = require_document(current_user, document_id, "reviewer")
-    data = read_json_object()
-    refuse_unknown_fields(data, {"status"})
-    status = string(data, "status")
-    if status == "adjudicated":
+    if read_body().status == "adjudicated":
         service.mark_adjudicated(document, current_user)
-    elif status == "in_review":
+    else:
         require_project(current_user, document.project_id, "manager")
         service.reopen_review(document, current_user)
-    else:
-        raise ServiceError("status must be adjudicated (mark done) or in_review (reopen)",
-                           "status")
     db.session.commit()
     return jsonify({"status": service.review_status(document)})
 
 
 @bp.post("/documents/<int:document_id>/return")
+@operation("Send an annotator's submitted work back with a note", body=ReturnWork,
+           responses={200: Returned}, tags=("review",))
 def return_document(document_id: int):
     document = require_document(current_user, document_id, "reviewer")
-    data = read_json_object()
-    refuse_unknown_fields(data, {"annotator", "note"})
-    who = string(data, "annotator")
-    assignment = service.return_to_annotator(document, who, string(data, "note"))
+    body = read_body()
+    who = body.annotator
+    assignment = service.return_to_annotator(document, who, body.note)
     name = who if document.project.anonymous_review else assignment.annotator.username
     body = {"annotator": name, "status": assignment.status, "note": assignment.return_note}
     db.session.commit()
@@ -212,49 +236,13 @@ def _optional(value):
     return None if _unset(value) else value
 
 
-def _boolean(data: dict, name: str) -> bool:
-    value = data.get(name, False)
-    if not isinstance(value, bool):
-        raise ServiceError(f"{name} must be true or false", name)
-    return value
-
-
-def _reason(data: dict) -> str | None:
-    value = data.get("reason")
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ServiceError("reason must be a string", "reason")
-    return value
-
-
-def _id_list(data: dict, name: str) -> tuple[int, ...]:
-    value = data.get(name, [])
-    if not isinstance(value, list) or not all(
-            isinstance(item, int) and not isinstance(item, bool) and 0 < item < 2**31
-            for item in value):
-        raise ServiceError(f"{name} must be a list of span ids", name)
-    return tuple(dict.fromkeys(value))
-
-
-def _optional_id(value: str | None) -> int | None:
-    if not value:
-        return None
-    if not (value.isascii() and value.isdigit()) or int(value) >= 2**31:
-        raise ServiceError("claimant must be a claimant id", "claimant")
-    return int(value)
-
-
-def _version_argument() -> int:
-    value = request.args.get("version", "")
-    if not (value.isascii() and value.isdigit()) or int(value) >= 2**31:
+def _version_argument(value: str | None) -> int:
+    if value is None or int(value) >= 2**31:
         raise ServiceError("version is required (the version you read)", "version")
     return int(value)
 
 
 def _merge_arguments() -> tuple[str, float, bool]:
-    data = read_json_object()
-    refuse_unknown_fields(data, {"strategy", "threshold", "dry_run"})
-    strategy, threshold = service.check_strategy(data.get("strategy"), data.get("threshold"))
-    dry_run = _boolean(data, "dry_run") if "dry_run" in data else True
-    return strategy, threshold, dry_run
+    body = read_body()
+    strategy, threshold = service.check_strategy(body.strategy, body.threshold)
+    return strategy, threshold, body.dry_run

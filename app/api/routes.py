@@ -6,11 +6,12 @@ refused request rolls the session back, so nothing it touched is stored.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from app.annotate.service import VersionConflict
+from app.api.operations import OPERATIONS
 from app.api.serialise import span_json
 from app.errors import ServiceError
 from app.extensions import db, login_manager
@@ -30,9 +31,12 @@ def json_error(status: int, message: str, field: str | None = None, **extra):
 
 @bp.before_request
 def require_login():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    return None
+    if current_user.is_authenticated:
+        return None
+    declared = OPERATIONS.get(request.endpoint or "")
+    if declared is not None and declared.public:  # the OpenAPI description
+        return None
+    return login_manager.unauthorized()
 
 
 @bp.errorhandler(Denied)
@@ -65,6 +69,14 @@ def collided(error: IntegrityError):
 
 
 # The resource modules add their routes to `bp`; imported last because they import it.
-from app.api import claimants, documents, projects, review, spans  # noqa: E402, F401
-from app.api import export  # noqa: E402, F401  (downloads: app/transfer)
-from app.api import me  # noqa: E402, F401  (my own account: tokens)
+# export: downloads (app/transfer); me: my own account; openapi: /api/v1/openapi.json.
+from app.api import (  # noqa: E402, F401
+    claimants,
+    documents,
+    export,
+    me,
+    openapi,
+    projects,
+    review,
+    spans,
+)

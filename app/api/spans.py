@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from app.annotate import service
-from app.api.json_input import (
-    claimant_choice,
-    integer,
-    read_json_object,
-    refuse_unknown_fields,
-    storable,
-    string,
-)
+from app.api.json_input import claimant_choice, given, read_body, read_query
+from app.api.operations import NO_CONTENT, operation
+from app.api.responses import Span
 from app.api.routes import bp
+from app.api.schemas import SpanCreate, SpanListQuery, SpanUpdate
 from app.api.serialise import span_json
-from app.errors import ServiceError
 from app.extensions import db
 from app.permissions import (
     require_annotator_view,
@@ -25,17 +20,15 @@ from app.permissions import (
     require_document,
 )
 
-WRITABLE_FIELDS = {"start", "end", "text", "claimant", "claimant_id", "evidence_type", "note"}
-# Read-only parts of a span as returned by the API: ignored on create, so undo can re-POST.
-READ_ONLY_FIELDS = {"id", "version", "annotator"}
-
 
 @bp.get("/documents/<int:document_id>/spans")
+@operation("A document's spans: yours, or a named annotator's", query=SpanListQuery,
+           responses={200: [Span]}, tags=("spans",))
 def list_spans(document_id: int):
+    """In text order (start, then end). Only reviewers and managers may name another
+    annotator."""
     document = require_document(current_user, document_id)
-    username = request.args.get("annotator") or None
-    if username is not None and not storable(username):
-        raise ServiceError("annotator contains a NUL character", "annotator")
+    username = read_query().annotator
     require_annotator_view(current_user, document, username)
     annotator = current_user
     if username is not None and username != current_user.username:
@@ -45,19 +38,20 @@ def list_spans(document_id: int):
 
 
 @bp.post("/documents/<int:document_id>/spans")
+@operation("Create a span", body=SpanCreate, responses={201: Span}, tags=("spans",))
 def create_span(document_id: int):
+    """Needs an assignment to the document; 409 once it is submitted."""
     document = require_document(current_user, document_id)
     assignment = require_assignment(current_user, document)
-    data = read_json_object()
-    refuse_unknown_fields(data, WRITABLE_FIELDS | READ_ONLY_FIELDS)
+    body = read_body()
     span = service.create_span(
         assignment,
-        start=integer(data, "start"),
-        end=integer(data, "end"),
-        text=string(data, "text"),
-        evidence_type=string(data, "evidence_type"),
-        claimant=claimant_choice(data),
-        note=string(data, "note", required=False, default=""),
+        start=body.start,
+        end=body.end,
+        text=body.text,
+        evidence_type=body.evidence_type,
+        claimant=claimant_choice(body),
+        note=body.note,
     )
     body = span_json(span)  # before commit, which would expire it and cost three reloads
     db.session.commit()
@@ -65,20 +59,21 @@ def create_span(document_id: int):
 
 
 @bp.patch("/spans/<int:span_id>")
+@operation("Change your span", body=SpanUpdate, responses={200: Span}, tags=("spans",))
 def update_span(span_id: int):
+    """409 with `current` when `version` is stale."""
     span, assignment = require_changeable_span(current_user, span_id)
-    data = read_json_object()
-    refuse_unknown_fields(data, WRITABLE_FIELDS | {"version"})
+    body = read_body()
     span = service.update_span(
         span,
         assignment,
-        version=integer(data, "version"),
-        start=integer(data, "start", required=False),
-        end=integer(data, "end", required=False),
-        text=string(data, "text", required=False),
-        evidence_type=string(data, "evidence_type", required=False),
-        claimant=claimant_choice(data, required=False),
-        note=string(data, "note", required=False),
+        version=body.version,
+        start=given(body, "start"),
+        end=given(body, "end"),
+        text=given(body, "text"),
+        evidence_type=given(body, "evidence_type"),
+        claimant=claimant_choice(body, required=False),
+        note=given(body, "note"),
     )
     body = span_json(span)
     db.session.commit()
@@ -86,6 +81,7 @@ def update_span(span_id: int):
 
 
 @bp.delete("/spans/<int:span_id>")
+@operation("Delete your span", responses={204: NO_CONTENT}, tags=("spans",))
 def delete_span(span_id: int):
     span, assignment = require_changeable_span(current_user, span_id)
     service.delete_span(span, assignment)

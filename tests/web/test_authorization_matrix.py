@@ -41,6 +41,7 @@ EXPECTED: dict[str, str] = {
     # --- no login needed
     "auth.login GET": "public", "auth.login POST": "public",
     "main.health GET": "public",
+    "api.openapi_json GET": "public",  # describes the open-source code, no installation's data
     # a set-password link's secret decides; an unknown one is 404 for everyone
     "accounts.set_password GET": "public|404", "accounts.set_password POST": "public|404",
     # --- any account
