@@ -17,6 +17,7 @@ from app.errors import ServiceError
 from app.extensions import db
 from app.formats.common import MAX_CLAIMANT_LENGTH
 from app.models import Claimant, ClaimantAlias, ClaimantEvent, GoldSpan, Project, User
+from app.permissions import sees_all_claimants
 from app.projects.service import project_scheme
 
 EDITABLE_FIELDS = ("type", "source_type", "affiliation_id", "role", "description", "external_id")
@@ -184,6 +185,27 @@ def create_claimant(project: Project, user: User | None, *, name: object, type: 
     for alias in aliases:
         add_alias(claimant, alias, user=None)
     record(project, user, "create", claimant, f"created {name}")
+    return claimant
+
+
+def create_typed_claimant(project: Project, author: User, name: str, type: str) -> Claimant:
+    """A claimant typed as a new name while annotating or adjudicating (the caller has found
+    no claimant `author` may see by that name, and checked the name and type).
+
+    An annotator's is `proposed`, seen only by them, reviewers and managers, so annotation
+    stays blind. A reviewer's or manager's is `confirmed` at once and recorded in the
+    history: they see every proposal already (nothing of another annotator's leaks), and
+    confirming is theirs to do; a gold decision's claimant is shared from the start."""
+    if not sees_all_claimants(author, project):
+        claimant = Claimant(project_id=project.id, name=name, type=type, status="proposed",
+                            created_by_id=author.id)
+        db.session.add(claimant)
+        return claimant
+    claimant = Claimant(project_id=project.id, name=checked_name(project, name), type=type,
+                        status="confirmed", created_by_id=author.id)
+    db.session.add(claimant)
+    db.session.flush()
+    record(project, author, "create", claimant, f"created {claimant.name}")
     return claimant
 
 

@@ -182,3 +182,24 @@ def test_merging_a_confirmed_claimant_into_a_proposal_confirms_it(app, split):
     db.session.commit()
     assert long.status == "confirmed"
     assert "Igor Konashenkov" in [a.alias for a in long.aliases]
+
+
+def test_a_claimant_typed_by_a_reviewer_is_confirmed_an_annotators_is_proposed(
+        app, make, newsroom):
+    """Reviewers are not blind: a new name typed while adjudicating is shared at once (and
+    in the history); an annotator's stays a proposal only they see."""
+    from app.claimants.service import create_typed_claimant
+    from app.models import ClaimantEvent
+
+    project, _ = newsroom
+    proposal = create_typed_claimant(project, user("alice"), "Syrian rebel officials",
+                                      "other")
+    shared = create_typed_claimant(project, user("rev"), "Syrian Red Crescent", "ngo")
+    db.session.commit()
+    assert (proposal.status, shared.status) == ("proposed", "confirmed")
+    assert shared.created_by_id == user("rev").id
+    events = db.session.scalars(select(ClaimantEvent).where(
+        ClaimantEvent.claimant_id == shared.id)).all()
+    assert [(e.action, e.user_id) for e in events] == [("create", user("rev").id)]
+    assert [m.entry.name for m in search_claimants(project, "syrian", user("bob"))] == [
+        "Syrian Red Crescent"]
