@@ -81,6 +81,12 @@ def is_small(project: Project) -> bool:
     return spans < limit
 
 
+def start_default_report(project: Project) -> None:
+    """Start computing the dashboard's default report unless it is cached or running (the
+    review queue asks for it when sorted by γ)."""
+    report_status(project, AgreementOptions())
+
+
 def start_computing(project: Project, options: AgreementOptions) -> threading.Thread | None:
     """A background thread computing the report, unless this process already runs one for
     the same key (the lock keeps other processes from computing it twice)."""

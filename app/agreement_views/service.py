@@ -210,6 +210,12 @@ def agreement_report(project: Project, options: AgreementOptions | None = None, 
     return report
 
 
+def cached_report(project: Project, options: AgreementOptions | None = None) -> dict | None:
+    """The report if some worker has computed it for the project's current data; else None
+    (never computes: for pages that must not wait, such as the review queue)."""
+    return report_store().get(cache_key(project, options or AgreementOptions()))
+
+
 def compute_report(project: Project, options: AgreementOptions,
                    progress: ProgressCallback | None = None) -> dict:
     """Compute the report from the database (no cache): build_report, then vs gold and over

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.agreement_views.background import start_default_report as start_agreement_report
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import REASONS, Project
@@ -33,10 +34,18 @@ STATE_WORDS = {"unanimous": "unanimous", "label": "label differs", "boundary": "
 @project_role_required("reviewer")
 def queue(project: Project):
     filters = _filters(project)
-    every = service.review_queue(project)
-    rows = service.review_queue(project, filters) if filters != service.QueueFilters() else every
+    sort = request.args.get("sort") or "alpha"
+    if sort not in service.QUEUE_SORTS:
+        abort(422, "sort: use alpha or gamma")
+    gammas = service.queue_gammas(project) if sort == "gamma" else None
+    if sort == "gamma" and gammas is None:
+        start_agreement_report(project)  # γ comes with the report: computed in the background
+    every = service.review_queue(project, gammas=gammas)
+    rows = (service.review_queue(project, filters, gammas=gammas)
+            if filters != service.QueueFilters() else every)
     return render_project_page(
         "review/queue.html", project, rows=rows, filters=filters, total=len(every),
+        sort=sort, gamma_pending=sort == "gamma" and gammas is None,
         scheme=project_scheme(project), kind_words=KIND_WORDS,
         annotators=sorted({name for row in every for name in row.annotators}),
         is_manager=has_role(current_user, project, "manager"),

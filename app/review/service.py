@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from app.agreement_views.service import AgreementOptions, load_documents
+from app.agreement_views.service import AgreementOptions, cached_report, load_documents
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import (
@@ -191,6 +191,10 @@ class QueueRow:
     returned: list[str]  # annotators whose work was sent back
     decided: int
     annotators: list[str]
+    gamma: float | None = None  # per-document γ from the cached agreement report, if asked
+
+
+QUEUE_SORTS = ("alpha", "gamma")
 
 
 @dataclass(frozen=True)
@@ -202,8 +206,19 @@ class QueueFilters:
     status: str | None = None
 
 
-def review_queue(project: Project, filters: QueueFilters | None = None) -> list[QueueRow]:
-    """Documents ready for review, worst first (lowest per-document evidence-type alpha)."""
+def queue_gammas(project: Project) -> dict[int, float | None] | None:
+    """Document id -> its γ from the cached agreement report (the dashboard's default one);
+    None while that report is not computed: the queue never waits for γ."""
+    report = cached_report(project)
+    if report is None:
+        return None
+    return {entry["document"]: entry.get("gamma") for entry in report.get("per_document") or []}
+
+
+def review_queue(project: Project, filters: QueueFilters | None = None, *,
+                 gammas: dict[int, float | None] | None = None) -> list[QueueRow]:
+    """Documents ready for review, worst first: lowest per-document evidence-type alpha, or,
+    given `gammas` (queue_gammas), lowest per-document γ (undefined last, then by alpha)."""
     filters = filters or QueueFilters()
     documents = {d.id: d for d in reviewable_documents(project, with_returned=True)}
     per_document = per_document_figures(load_documents(
@@ -228,11 +243,14 @@ def review_queue(project: Project, filters: QueueFilters | None = None) -> list[
             status=state.status if state else "not_started",
             reviewer=state.reviewer.username if state and state.reviewer else None,
             returned=returned.get(doc_id, []), decided=decided.get(doc_id, 0),
-            annotators=entry["annotators"] if entry else [])
+            annotators=entry["annotators"] if entry else [],
+            gamma=gammas.get(doc_id) if gammas is not None else None)
         if doc_id in wanted and _row_matches(row, filters):
             rows.append(row)
     rows.sort(key=lambda r: (r.agreement is None, r.agreement or 0.0,
                              -_troubled(r), r.document.id))
+    if gammas is not None:  # stable: ties and undefined γ keep the alpha order
+        rows.sort(key=lambda r: (r.gamma is None, r.gamma or 0.0))
     return rows
 
 

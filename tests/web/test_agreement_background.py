@@ -174,3 +174,36 @@ def test_the_cli_progress_bar_draws_on_a_terminal_only(app, project, monkeypatch
     monkeypatch.setattr(cli.sys, "stderr", io.StringIO())  # a pipe: no bar
     with cli.progress_bar() as progress:
         assert progress is None
+
+
+def test_review_queue_sorts_by_cached_gamma_and_never_waits_for_it(client, auth, app, make):
+    """α puts "Strikes on the market" first (α = 0; "Quiet day" has α undefined, last), γ puts
+    "Quiet day" first (one annotator marked its only claim). Before the report is cached the
+    queue says γ is pending, starts the report and keeps α's order."""
+    from app.agreement_views.background import is_ready
+
+    project = agreement_project(make)
+    auth.login("rui")
+
+    def order(page: str) -> list[str]:
+        titles = ("Strikes on the market", "Quiet day")
+        return sorted(titles, key=lambda title: page.index(f">{title}</a>"))
+
+    page = client.get(f"/projects/{project.id}/review?sort=gamma").get_data(as_text=True)
+    assert "γ per document is not computed yet" in page
+    assert order(page) == ["Strikes on the market", "Quiet day"]  # α's order meanwhile
+    wait_until(lambda: is_ready(project, service.AgreementOptions()))  # started by the queue
+    gammas = {d["title"]: d["gamma"] for d in service.agreement_report(project)["per_document"]}
+    assert gammas["Quiet day"] < gammas["Strikes on the market"]
+    page = client.get(f"/projects/{project.id}/review?sort=gamma").get_data(as_text=True)
+    assert "not computed yet" not in page and '<th scope="col">γ</th>' in page
+    assert order(page) == ["Quiet day", "Strikes on the market"]
+    assert f"{gammas['Quiet day']:.3f}" in page
+    page = client.get(f"/projects/{project.id}/review").get_data(as_text=True)
+    assert order(page) == ["Strikes on the market", "Quiet day"]
+
+
+def test_review_queue_refuses_an_unknown_sort(client, auth, project):
+    auth.login("rui")
+    response = client.get(f"/projects/{project.id}/review?sort=beta")
+    assert response.status_code == 422 and "sort" in response.get_data(as_text=True)
