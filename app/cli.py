@@ -215,6 +215,9 @@ def init_cli(app: Flask) -> None:
     from app.claimants.cli import claimants_cli
 
     app.cli.add_command(claimants_cli)
+    from app.audit.commands import audit_commands
+
+    audit_commands(app)  # imports and exports from the command line go in the audit log
     try:
         from app.agreement_views.cli import agreement_command
     except ModuleNotFoundError:

@@ -6,8 +6,13 @@
   removed, a review decision (a gold event), a registry change (a claimant event), an
   account's password, activation, admin or project-creator flag changed. It writes
   in the same transaction as the change: an audit row exists exactly when the change does.
+- A review merge writes its gold rows and events in bulk (Core INSERTs the flush listener
+  never sees): a second listener records one row per merge when its events are inserted.
+  A document marked adjudicated or reopened is recorded by the flush listener.
 - Routes that hand data out or take it in (exports, downloads, imports) are listed in
-  AUDITED_ENDPOINTS and recorded after a successful answer.
+  AUDITED_ENDPOINTS and recorded after a successful answer; the matching commands
+  (`flask export`, `flask import`, `flask claimants export`) by app/audit/commands.py;
+  `flask backup` and `flask restore` record themselves.
 
 Managers read their project's log and admins the whole log (app/audit/routes.py), as a page
 or as CSV.
@@ -25,6 +30,7 @@ from app.models import (
     AuditEvent,
     ClaimantEvent,
     Document,
+    DocumentReview,
     GoldEvent,
     ProjectMember,
     Span,
@@ -87,6 +93,35 @@ def _record_changes(session: Session, _context) -> None:
         session.connection().execute(insert(AuditEvent.__table__), rows)
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _record_bulk_review_merge(state) -> None:
+    """A review merge inserts its gold events as one bulk INSERT (app/review/gold.py
+    write_merge); one audit row says who merged how many units in which project."""
+    if not state.is_insert:
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) != "gold_events":
+        return
+    rows = state.parameters if isinstance(state.parameters, list) else [state.parameters]
+    rows = [row for row in rows if isinstance(row, dict) and row.get("document_id")]
+    if not rows:
+        return
+    session = state.session
+    user_id, username, address = _actor()
+    session.connection().execute(insert(AuditEvent.__table__), [{
+        "at": rows[0].get("at") or _now(), "user_id": user_id, "username": username,
+        "address": address, "project_id": _project_of(session, rows[0]["document_id"]),
+        "action": "review_merge", "target": f"{len(rows)} gold spans",
+        "details": {"documents": len({row["document_id"] for row in rows}),
+                    "batch": rows[0].get("batch")}}])
+
+
+def _now():
+    from app.models.base import utcnow
+
+    return utcnow()
+
+
 def _changes(session: Session):
     for obj in session.new:
         yield obj, "created"
@@ -115,6 +150,11 @@ def _describe(session: Session, obj, change: str) -> list[dict]:
         return [{"at": now, "project_id": _project_of(session, obj.document_id),
                  "action": f"review_{obj.action}", "target": f"gold span {obj.gold_span_id}",
                  "details": {"document": obj.document_id, "batch": obj.batch}}]
+    if isinstance(obj, DocumentReview) and change != "deleted":
+        action = _review_status_change(obj)
+        return [{"at": now, "project_id": _project_of(session, obj.document_id),
+                 "action": action, "target": f"document {obj.document_id}",
+                 "details": {}}] if action else []
     if isinstance(obj, User) and change == "edited":
         return [{"at": now, "project_id": None, "action": action,
                  "target": f"user {obj.username}", "details": {}}
@@ -124,6 +164,20 @@ def _describe(session: Session, obj, change: str) -> list[dict]:
                  "target": f"claimant {obj.claimant_id}", "details": {"summary":
                                                                       obj.summary[:200]}}]
     return []
+
+
+def _review_status_change(review: DocumentReview) -> str | None:
+    """Marked adjudicated, or reopened; a review opened by a first decision is not news (the
+    decision is recorded)."""
+    history = inspect(review).attrs.status.history
+    if not history.has_changes():
+        return None
+    before = history.deleted[0] if history.deleted else None
+    if review.status == "adjudicated":
+        return "review_adjudicated"
+    if before == "adjudicated":
+        return "review_reopened"
+    return None
 
 
 def _account_changes(user: User) -> list[str]:

@@ -51,6 +51,12 @@ RESERVABLE = ("claimants", "gold_spans")  # an undo may bring these back under t
 _PYTHON_TYPES = {"Integer": int, "Boolean": bool, "String": str, "Text": str}
 
 
+def _write(statement, parameters=None):
+    """Core statements on the session's connection, past the ORM: restored gold events are
+    not a review merge to the audit log's listener (app/audit), nor anything else new."""
+    return db.session.connection().execute(statement, parameters)
+
+
 class RestoreRefused(Exception):
     def __init__(self, reason: str, line: int | None = None):
         self.reason, self.line = reason, line
@@ -185,7 +191,7 @@ class _Restore:
         values, old_id = self._values(name, row)
         if name == "projects":
             values.update(name=self.name)
-            self.project_id = db.session.execute(
+            self.project_id = _write(
                 insert(table(name)).returning(table(name).c.id), values).scalar_one()
             self.maps[name].add(old_id, self.project_id)
         else:
@@ -214,13 +220,13 @@ class _Restore:
         target = table(name)
         try:
             if "id" in target.c:
-                new_ids = db.session.execute(
+                new_ids = _write(
                     insert(target).returning(target.c.id, sort_by_parameter_order=True),
                     self.pending).scalars().all()
                 for old, new in zip(self.pending_ids, new_ids, strict=True):
                     self.maps[name].add(old, new)
             else:
-                db.session.execute(insert(target), self.pending)
+                _write(insert(target), self.pending)
         except DBAPIError as error:
             first, last = self.pending_lines
             reason = str(error.orig).strip().splitlines()[0]
@@ -322,8 +328,8 @@ class _Restore:
             values = {"document_id": some_document, "start": 0, "end": 1, "text": "",
                       "claimant_id": some_claimant, "evidence_type": "reserved",
                       "provenance": "added"}
-        new = db.session.execute(insert(target).returning(target.c.id), values).scalar_one()
-        db.session.execute(delete(target).where(target.c.id == new))
+        new = _write(insert(target).returning(target.c.id), values).scalar_one()
+        _write(delete(target).where(target.c.id == new))
         return new
 
     def _moment(self, column, value: str):
@@ -345,7 +351,7 @@ class _Restore:
         if existing is None:
             display = row.get("display_name") if isinstance(row.get("display_name"), str) \
                 else username
-            existing = db.session.execute(insert(User.__table__).returning(User.id), {
+            existing = _write(insert(User.__table__).returning(User.id), {
                 "username": username, "display_name": display[:120], "password_hash": None,
                 "active": False, "is_admin": False, "project_creator": False}).scalar_one()
             self.users_created.append(username)
@@ -364,7 +370,7 @@ class _Restore:
             changes.append({"row": ids[index], "affiliation": new})
         if changes:
             target = table("claimants")
-            db.session.execute(update(target).where(target.c.id == bindparam("row"))
+            _write(update(target).where(target.c.id == bindparam("row"))
                                .values(affiliation_id=bindparam("affiliation")), changes)
         self.affiliations = []
 

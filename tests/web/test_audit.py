@@ -129,3 +129,79 @@ def test_account_changes_are_recorded_by_whoever_makes_them(client, auth, runner
         AuditEvent.target == "user alice").order_by(AuditEvent.id)).all()
     assert [(row.action, row.username) for row in rows] == [
         ("password_changed", "(command line)"), ("account_deactivated", "root")]
+
+
+@pytest.fixture
+def reviewed(app, make):
+    """A submitted document with one unit both annotators marked alike (a merge decides
+    it) and one only alice marked (a reviewer decides it); rui reviews with a token."""
+    project = make.project("Study", alice="annotator", bruno="annotator", rui="reviewer")
+    document = make.document(project, "The ministry said 12 people died. Rain fell.",
+                             assign=("alice", "bruno"), status="submitted")
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    claimant = make.claimant(project)
+    for name in ("alice", "bruno"):
+        make.span(document, users[name], 0, 32, claimant)
+    lone = make.span(document, users["alice"], 34, 43, claimant)
+    token, plain = ApiToken.issue(users["rui"])
+    db.session.add(token)
+    db.session.commit()
+    return project, document, lone, {"Authorization": f"Bearer {plain}"}
+
+
+def _rows(action: str) -> list[AuditEvent]:
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
+                              .order_by(AuditEvent.id)).all()
+
+
+def test_review_decisions_merges_and_adjudication_are_recorded(app, reviewed):
+    project, document, lone, headers = reviewed
+    api = app.test_client()
+    merged = api.post(f"/api/v1/documents/{document.id}/gold/merge", headers=headers,
+                      json={"strategy": "unanimous", "dry_run": False})
+    assert merged.status_code == 200 and len(merged.get_json()["units"]) == 1
+    decided = api.post(f"/api/v1/documents/{document.id}/gold", headers=headers, json={
+        "source_span_ids": [lone.id], "rejected": True, "reason": "annotator_error"})
+    assert decided.status_code == 201, decided.get_json()
+    done = api.post(f"/api/v1/documents/{document.id}/review/status", headers=headers,
+                    json={"status": "adjudicated"})
+    assert done.status_code == 200, done.get_json()
+    [merge] = _rows("review_merge")
+    assert (merge.project_id, merge.username, merge.target) == (project.id, "rui",
+                                                                "1 gold spans")
+    [decision] = _rows("review_create")
+    assert decision.project_id == project.id and decision.username == "rui"
+    assert decision.target == f"gold span {decided.get_json()['id']}"
+    [adjudicated] = _rows("review_adjudicated")
+    assert adjudicated.target == f"document {document.id}" and adjudicated.username == "rui"
+
+
+def test_a_claimant_merge_is_recorded(runner, reviewed, make):
+    project, _document, _lone, _headers = reviewed
+    make.claimant(project, "Health Ministry")
+    result = runner.invoke(args=["claimants", "merge", "Study", "Health Ministry", "--into",
+                                 "Ministry of Defence"])
+    assert result.exit_code == 0, result.output
+    [merge] = _rows("registry_merge")
+    assert merge.project_id == project.id and merge.username == "(command line)"
+    assert "merged Health Ministry into Ministry of Defence" in merge.details["summary"]
+
+
+def test_imports_and_exports_from_the_command_line_are_recorded(runner, reviewed, tmp_path):
+    project, _document, _lone, _headers = reviewed
+    source = tmp_path / "more.txt"
+    source.write_text("Another article.")
+    for args in (["import", "Study", str(source)],
+                 ["export", "Study", "--format", "csv", "--out", str(tmp_path / "a.csv")],
+                 ["claimants", "export", "Study", "-o", str(tmp_path / "r.json")]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, result.output
+    rows = [(r.action, r.target, r.project_id) for r in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action.in_(("import", "export")))
+        .order_by(AuditEvent.id))]
+    assert rows == [("import", "flask import", project.id), ("export", "flask export",
+                                                             project.id),
+                    ("export", "flask claimants export", project.id)]
+    refused = runner.invoke(args=["export", "Study", "--documents", "x"])
+    assert refused.exit_code != 0
+    assert len(_rows("export")) == 2  # a refused export is not one
