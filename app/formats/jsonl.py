@@ -4,8 +4,7 @@ The format is specified in docs/formats.md. Offsets are Unicode code points, i.e
 indices, into the normalised text (app.text.normalise_text).
 """
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from app.formats.common import (
     GOLD_PROVENANCES,
@@ -36,11 +35,8 @@ from app.formats.json_checks import (
     nesting_depth,
     refuse_duplicate_keys,
 )
-from app.formats.registry import (
-    check_registry_names,
-    read_registry_claimant,
-    registry_claimant_dict,
-)
+from app.formats.jsonl_write import document_to_dict, write_jsonl  # noqa: F401 (re-exported)
+from app.formats.registry import check_registry_names, read_registry_claimant
 from app.scheme import Scheme
 from app.strict_json import JsonRefused, parse_json
 from app.text import OffsetError, check_offsets, normalise_text
@@ -57,7 +53,6 @@ ANNOTATION_FIELDS = (
     "note",
 )
 GOLD_FIELDS = (*(name for name in ANNOTATION_FIELDS if name != "annotator"), "provenance")
-
 
 
 def read_jsonl(data: bytes, scheme: Scheme) -> list[ImportedDocument]:
@@ -348,46 +343,3 @@ def _shorten(value: object, limit: int = 60) -> str:
 def _json_kind(value: object) -> str:
     kinds = {list: "a list", str: "a string", bool: "true/false", type(None): "null"}
     return kinds.get(type(value), "a number")
-
-
-def write_jsonl(
-    documents: Iterable[ImportedDocument], claimants: Iterable[RegistryClaimant] = ()
-) -> Iterator[str]:
-    """The interchange JSONL, one line at a time: the registry first, then one line per document.
-
-    read_jsonl_batch reads it back unchanged. Nothing is held beyond the line being written.
-    """
-    for claimant in claimants:
-        yield json.dumps({"claimant": registry_claimant_dict(claimant)}, ensure_ascii=False)
-        yield "\n"
-    for document in documents:
-        yield json.dumps(document_to_dict(document), ensure_ascii=False) + "\n"
-
-
-def document_to_dict(document: ImportedDocument) -> dict:
-    return {
-        "id": document.external_id,
-        "title": document.title,
-        "text": document.text,
-        "url": document.url,
-        "published": document.published.isoformat() if document.published else None,
-        "meta": document.meta,
-        "annotations": [_annotation_to_dict(a) for a in document.annotations],
-        "gold": [_annotation_to_dict(a, gold=True) for a in document.gold],
-    }
-
-
-def _annotation_to_dict(annotation: ImportedAnnotation, gold: bool = False) -> dict:
-    result = {} if gold else {"annotator": annotation.annotator}
-    result.update(
-        start=annotation.start,
-        end=annotation.end,
-        text=annotation.text,
-        claimant=annotation.claimant,
-        claimant_type=annotation.claimant_type,
-        evidence_type=annotation.evidence_type,
-        note=annotation.note,
-    )
-    if gold and annotation.provenance is not None:
-        result["provenance"] = annotation.provenance
-    return result

@@ -1,8 +1,8 @@
 """Reading a project for export: documents, spans and gold as streams, never the whole project.
 
-Three queries run side by side, each ordered by document id and read in batches (`yield_per`,
-a server-side cursor on PostgreSQL): documents, annotator spans, gold spans. `stream_documents`
-walks them together like a merge join, so memory holds one document and its spans at a time.
+The selected documents' ids are read as a stream (`yield_per`, a server-side cursor on
+PostgreSQL); documents, annotator spans and gold are then read a batch of documents at a time,
+as plain rows (Core, not ORM objects), so memory holds one batch however large the project.
 The claimant registry is small and read whole, once, into a dict.
 
 What is read follows an ExportSelection, whose `owner_id` (set by app.permissions for an
@@ -21,7 +21,10 @@ from app.formats import ImportedAnnotation, ImportedDocument, RegistryClaimant
 from app.models import Assignment, Claimant, ClaimantAlias, Document, GoldSpan, Span, User
 from app.models.review import DocumentReview
 
-BATCH = 500  # rows per database round trip
+# Documents read together (with their spans): about 2 MB of text for typical articles, and
+# each query's sort stays small. Ids of the selected documents are streamed ID_BATCH at a time.
+DOCUMENT_BATCH = 100
+ID_BATCH = 10_000
 
 
 @dataclass(frozen=True)
@@ -116,55 +119,60 @@ def _registry_entry(claimant: Claimant, names: dict[int, str],
 
 def stream_documents(selection: ExportSelection,
                      registry: dict[int, RegistryClaimant]) -> Iterator[ImportedDocument]:
-    """Every selected document with its spans, in document id order, read in batches."""
-    conditions = document_conditions(selection)
-    documents = _stream(
+    """Every selected document with its spans, in document id order.
+
+    The ids of the selected documents are read as a stream; for each DOCUMENT_BATCH of them,
+    one query reads those documents, one their annotator spans and one their gold. Each query
+    sorts a batch, never the project, so the first bytes leave at once and memory holds one
+    batch of documents with their spans.
+    """
+    ids = select(Document.id).where(*document_conditions(selection)).order_by(Document.id)
+    read_spans = _span_reader(selection, registry) if selection.with_annotators else None
+    read_gold = _gold_reader(selection, registry) if selection.with_gold else None
+    connection = db.session.connection()
+    for batch in connection.execute(ids.execution_options(yield_per=ID_BATCH)).partitions():
+        document_ids = [row[0] for row in batch]
+        for start in range(0, len(document_ids), DOCUMENT_BATCH):
+            yield from _documents(connection, document_ids[start:start + DOCUMENT_BATCH],
+                                  read_spans, read_gold)
+
+
+def _documents(connection, document_ids: list[int], read_spans, read_gold
+               ) -> Iterator[ImportedDocument]:
+    spans = read_spans(connection, document_ids) if read_spans else {}
+    gold = read_gold(connection, document_ids) if read_gold else {}
+    rows = connection.execute(
         select(Document.id, Document.external_id, Document.title, Document.url,
                Document.published, Document.meta, Document.text)
-        .where(*conditions).order_by(Document.id))
-    spans = _grouped(_span_rows(selection, conditions, registry)) \
-        if selection.with_annotators else iter(())
-    gold = _grouped(_gold_rows(selection, conditions, registry)) \
-        if selection.with_gold else iter(())
-    next_spans, next_gold = next(spans, None), next(gold, None)
-    for document_id, external_id, title, url, published, meta, text in documents:
-        annotations: list[ImportedAnnotation] = []
-        gold_spans: list[ImportedAnnotation] = []
-        while next_spans is not None and next_spans[0] <= document_id:
-            if next_spans[0] == document_id:
-                annotations = next_spans[1]
-            next_spans = next(spans, None)
-        while next_gold is not None and next_gold[0] <= document_id:
-            if next_gold[0] == document_id:
-                gold_spans = next_gold[1]
-            next_gold = next(gold, None)
+        .where(Document.id.in_(document_ids)).order_by(Document.id)).all()
+    for document_id, external_id, title, url, published, meta, text in rows:
         yield ImportedDocument(
             external_id=external_id, title=title, text=text, url=url or "",
-            published=published, meta=meta or {}, annotations=annotations, gold=gold_spans)
+            published=published, meta=meta or {}, annotations=spans.get(document_id, []),
+            gold=gold.get(document_id, []))
 
 
-def _grouped(rows) -> Iterator[tuple[int, list[ImportedAnnotation]]]:
-    """(document id, its annotations) from rows of (document id, annotation) in id order."""
-    current_id, current = None, []
-    for document_id, annotation in rows:
-        if document_id != current_id:
-            if current:
-                yield current_id, current
-            current_id, current = document_id, []
-        current.append(annotation)
-    if current:
-        yield current_id, current
+def _grouped(rows, annotation) -> dict[int, list[ImportedAnnotation]]:
+    """document id -> its annotations, from rows whose first column is the document id, in
+    id order; `annotation(row)` makes each row's ImportedAnnotation. This is the inner loop
+    of every export: one plain loop, no generator per row."""
+    grouped: dict[int, list[ImportedAnnotation]] = {}
+    current_id, append = None, None
+    for row in rows:
+        if row[0] != current_id:
+            current_id = row[0]
+            append = grouped.setdefault(current_id, []).append
+        append(annotation(row))
+    return grouped
 
 
-def _span_rows(selection: ExportSelection, conditions: list,
-               registry: dict[int, RegistryClaimant]):
+def _span_reader(selection: ExportSelection, registry: dict[int, RegistryClaimant]):
+    """A function reading the annotator spans of some documents, grouped by document."""
     updated = Span.updated_at if selection.with_times else literal(None)
     query = (
         select(Span.document_id, User.username, Span.start, Span.end, Span.text,
                Span.claimant_id, Span.evidence_type, Span.note, updated)
         .join(User, User.id == Span.annotator_id)
-        .join(Document, Document.id == Span.document_id)
-        .where(*conditions)
         .order_by(Span.document_id, Span.start, Span.end, User.username, Span.id)
     )
     if selection.owner_id is not None:
@@ -175,39 +183,52 @@ def _span_rows(selection: ExportSelection, conditions: list,
             Assignment.document_id == Span.document_id,
             Assignment.annotator_id == Span.annotator_id,
             Assignment.status == "submitted")))
-    unknown = _UNKNOWN
-    for document_id, username, start, end, text, claimant_id, evidence, note, changed in \
-            _stream(query):
-        claimant = registry.get(claimant_id, unknown)
-        yield document_id, ImportedAnnotation(
-            username, start, end, text, claimant.name, claimant.type or None, evidence,
-            note or "", None, claimant.affiliation, changed)
+    claimants = _claimant_columns(registry)
+    unknown = claimants[None]
+
+    def annotation(row) -> ImportedAnnotation:
+        _, username, start, end, text, claimant_id, evidence, note, changed = row
+        name, kind, affiliation = claimants.get(claimant_id, unknown)
+        return ImportedAnnotation(username, start, end, text, name, kind, evidence,
+                                  note or "", None, affiliation, changed)
+
+    def read(connection, document_ids: list[int]) -> dict[int, list[ImportedAnnotation]]:
+        rows = connection.execute(query.where(Span.document_id.in_(document_ids))).all()
+        return _grouped(rows, annotation)
+
+    return read
 
 
-def _gold_rows(selection: ExportSelection, conditions: list,
-               registry: dict[int, RegistryClaimant]):
+def _gold_reader(selection: ExportSelection, registry: dict[int, RegistryClaimant]):
+    """A function reading the gold spans (not rejected) of some documents, by document."""
     updated = GoldSpan.updated_at if selection.with_times else literal(None)
     query = (
         select(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.text,
                GoldSpan.claimant_id, GoldSpan.evidence_type, GoldSpan.note,
                GoldSpan.provenance, updated)
-        .join(Document, Document.id == GoldSpan.document_id)
-        .where(*conditions, GoldSpan.rejected.is_(False))
+        .where(GoldSpan.rejected.is_(False))
         .order_by(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.id)
     )
-    for document_id, start, end, text, claimant_id, evidence, note, provenance, changed in \
-            _stream(query):
-        claimant = registry.get(claimant_id, _UNKNOWN)
-        yield document_id, ImportedAnnotation(
-            None, start, end, text, claimant.name, claimant.type or None, evidence,
-            note or "", provenance, claimant.affiliation, changed)
+    claimants = _claimant_columns(registry)
+    unknown = claimants[None]
+
+    def annotation(row) -> ImportedAnnotation:
+        _, start, end, text, claimant_id, evidence, note, provenance, changed = row
+        name, kind, affiliation = claimants.get(claimant_id, unknown)
+        return ImportedAnnotation(None, start, end, text, name, kind, evidence,
+                                  note or "", provenance, affiliation, changed)
+
+    def read(connection, document_ids: list[int]) -> dict[int, list[ImportedAnnotation]]:
+        rows = connection.execute(query.where(GoldSpan.document_id.in_(document_ids))).all()
+        return _grouped(rows, annotation)
+
+    return read
 
 
-def _stream(query):
-    """Rows as plain tuples, BATCH at a time (a server-side cursor on PostgreSQL); Core, not
-    the ORM, since these are columns, not objects."""
-    connection = db.session.connection()
-    return connection.execute(query.execution_options(yield_per=BATCH)).tuples()
-
-
-_UNKNOWN = RegistryClaimant(name="", type="")
+def _claimant_columns(registry: dict[int, RegistryClaimant]) -> dict:
+    """claimant id -> (name, type or None, affiliation): what each span row needs, looked up
+    once per claimant rather than read from the entry per span (None: an unknown id)."""
+    columns = {claimant_id: (entry.name, entry.type or None, entry.affiliation)
+               for claimant_id, entry in registry.items()}
+    columns[None] = ("", None, None)
+    return columns
