@@ -50,11 +50,24 @@ def registry_rows(project: Project, query: str = "", status: str | None = None,
     if query.strip():
         from app.claimants.search import registry_index
 
-        matches = registry_index(project).search(query, None, limit=10**9)
-        statement = statement.where(Claimant.id.in_([m.entry.id for m in matches]))
-    if limit is not None:
-        statement = statement.limit(limit).offset(offset)
-    claimants = list(db.session.scalars(statement))
+        # The registry's index finds the matches and gives their page (by name, then id),
+        # so the database reads at most a page of ids, never an IN list of thousands.
+        matches = sorted((m.entry for m in registry_index(project).search(query, None, 10**9)
+                          if status is None or m.entry.status == status),
+                         key=lambda entry: (entry.name, entry.id))
+        if limit is not None:
+            matches = matches[offset:offset + limit]
+        if len(matches) <= PAGE_OF_IDS:
+            statement = statement.where(Claimant.id.in_([entry.id for entry in matches]))
+            claimants = {c.id: c for c in db.session.scalars(statement)}
+            claimants = [claimants[e.id] for e in matches if e.id in claimants]
+        else:  # the whole registry asked for (API, CLI): read it, keep the matches
+            wanted = {entry.id for entry in matches}
+            claimants = [c for c in db.session.scalars(statement) if c.id in wanted]
+    else:
+        if limit is not None:
+            statement = statement.limit(limit).offset(offset)
+        claimants = list(db.session.scalars(statement))
     spans, gold_spans = usage_counts(project, [claimant.id for claimant in claimants])
     return [RegistryRow(claimant, spans.get(claimant.id, 0), gold_spans.get(claimant.id, 0))
             for claimant in claimants]

@@ -203,3 +203,35 @@ def test_a_claimant_typed_by_a_reviewer_is_confirmed_an_annotators_is_proposed(
     assert [(e.action, e.user_id) for e in events] == [("create", user("rev").id)]
     assert [m.entry.name for m in search_claimants(project, "syrian", user("bob"))] == [
         "Syrian Red Crescent"]
+
+
+@pytest.mark.parametrize("ids_at_most", [1_000, 2])  # 2: the whole-registry reading
+def test_a_searched_registry_page_keeps_order_filter_and_usage_counts(
+        app, make, newsroom, monkeypatch, ids_at_most):
+    from app.claimants import service
+    from app.claimants.service import registry_rows
+
+    monkeypatch.setattr(service, "PAGE_OF_IDS", ids_at_most)
+
+    project, document = newsroom
+    names = ["Omar Haddad", "Omar Aziz", "Omar Zaki", "Lina Omar", "Ministry of Oil"]
+    claimants = {name: make.claimant(project, name, "witness") for name in names}
+    claimants["Omar Zaki"].status = "proposed"
+    claimants["Omar Zaki"].created_by_id = user("alice").id
+    make.span(document, user("alice"), 0, 16, claimants["Omar Aziz"])
+    make.span(document, user("bob"), 0, 16, claimants["Omar Aziz"])
+    db.session.add(GoldSpan(document=document, start=0, end=16, text=TEXT[:16],
+                            claimant=claimants["Lina Omar"], evidence_type="eyewitness",
+                            provenance="adjudicated"))
+    db.session.commit()
+
+    def page(**options):
+        return [(row.claimant.name, row.spans, row.gold_spans)
+                for row in registry_rows(project, "omar", **options)]
+
+    assert page() == [("Lina Omar", 0, 1), ("Omar Aziz", 2, 0), ("Omar Haddad", 0, 0),
+                      ("Omar Zaki", 0, 0)]
+    assert page(limit=2, offset=2) == [("Omar Haddad", 0, 0), ("Omar Zaki", 0, 0)]
+    assert page(status="confirmed", limit=2, offset=1) == [("Omar Aziz", 2, 0),
+                                                           ("Omar Haddad", 0, 0)]
+    assert page(status="proposed") == [("Omar Zaki", 0, 0)]
