@@ -20,6 +20,7 @@ from app.extensions import db
 from app.formats import SUPPORTED_EXTENSIONS, FormatError, ImportRefused
 from app.models import ROLES_IN_WORDS, Project, User
 from app.permissions import (
+    ROLE_RANK,
     Denied,
     has_role,
     may_send_set_password_link,
@@ -87,13 +88,14 @@ PROJECT_LINKS = (
 def project_links(project: Project) -> list[tuple[str, str, str]]:
     """(endpoint, label, url) for every project page the current user's role reaches."""
     links = []
+    rank = ROLE_RANK.get(role_in(current_user, project), 0)  # one query, not one per link
     for endpoint, label, minimum in PROJECT_LINKS:
         if endpoint not in current_app.view_functions:
             continue
-        if not has_role(current_user, project, minimum):
+        if rank < ROLE_RANK[minimum]:
             continue
         if endpoint == "review.scores" and not (
-                project.annotators_see_scores or has_role(current_user, project, "reviewer")):
+                project.annotators_see_scores or rank >= ROLE_RANK["reviewer"]):
             continue  # an annotator's own scores, only where the project shares them
         try:
             links.append((endpoint, label, url_for(endpoint, project_id=project.id)))
