@@ -153,19 +153,24 @@ def add_member(project_name: str, username: str, role: str) -> None:
               help="Assign each document to N annotators (balanced).")
 @click.option("--create-users", is_flag=True,
               help="Create annotators named in the file (no usable password).")
-def import_command(project_name: str, file: str, assign: int | None, create_users: bool) -> None:
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bars on standard error (default: when it is a terminal).")
+def import_command(project_name: str, file: str, assign: int | None, create_users: bool,
+                   progress: bool | None) -> None:
     """Import .jsonl (Credence or doccano), .json (Credence or Label Studio), .zip (brat or
     INCEpTION XMI), .csv or .txt (docs/formats.md); nothing is imported if anything is wrong."""
     from app.formats import ImportRefused
     from app.projects.importer import import_file
+    from app.transfer.progress import PhaseBars, wanted
 
     project = find_project(project_name)
     path = pathlib.Path(file)
     if not path.is_file():
         fail(f"no such file: {file}")
     try:
-        summary = import_file(project, path.name, path.read_bytes(), assign=assign,
-                              create_users=create_users)
+        with PhaseBars(wanted(progress), follows={"importing": "checking"}) as bars:
+            summary = import_file(project, path.name, path.read_bytes(), assign=assign,
+                                  create_users=create_users, on_document=bars.step)
     except ImportRefused as refused:
         lines = [f"  {e}" for e in refused.errors]
         if refused.truncated:

@@ -8,6 +8,7 @@ annotators) before writing anything, then writes. The caller commits or rolls ba
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select
@@ -65,10 +66,12 @@ class ImportScan:
     problems: list[FormatError] = field(default_factory=list)
 
 
-def check_import(project: Project, filename: str, data: bytes, *, create_users: bool = False
+def check_import(project: Project, filename: str, data: bytes, *, create_users: bool = False,
+                 on_document: Callable[[str], None] | None = None
                  ) -> tuple[ImportScan, ClaimantResolver, ImportSummary]:
     """Read the file and check it against the project; ImportRefused lists every problem.
-    Writes nothing: the upload page's preview calls this alone."""
+    Writes nothing: the upload page's preview calls this alone. `on_document("checking")`
+    is called after each document (progress bars)."""
     scheme = project_scheme(project)
     scan, summary = ImportScan(), ImportSummary()
     claimants = ClaimantResolver(project, summary, scheme.claimant_type_keys)
@@ -77,6 +80,8 @@ def check_import(project: Project, filename: str, data: bytes, *, create_users: 
             scan.registry.append(record)
             continue
         scan.documents += 1
+        if on_document is not None:
+            on_document("checking")
         scan.external_ids.append(record.external_id)
         for annotation in record.annotations:
             scan.spans_by_annotator[annotation.annotator] = \
@@ -94,10 +99,12 @@ def check_import(project: Project, filename: str, data: bytes, *, create_users: 
 
 
 def import_file(project: Project, filename: str, data: bytes, *, assign: int | None = None,
-                create_users: bool = False) -> ImportSummary:
-    """Check everything (first reading), then write in batches (second reading)."""
+                create_users: bool = False,
+                on_document: Callable[[str], None] | None = None) -> ImportSummary:
+    """Check everything (first reading), then write in batches (second reading).
+    `on_document(phase)` is called after each document is checked, then written."""
     scan, claimants, summary = check_import(project, filename, data,
-                                            create_users=create_users)
+                                            create_users=create_users, on_document=on_document)
     if scan.registry:
         summary.claimants_created += apply_registry(project, scan.registry,
                                                     claimants.registry)
@@ -122,6 +129,8 @@ def import_file(project: Project, filename: str, data: bytes, *, assign: int | N
         if isinstance(record, RegistryClaimant):
             continue
         pending.append(record)
+        if on_document is not None:
+            on_document("importing")
         if len(pending) == BATCH_DOCUMENTS:
             _insert_batch(project, pending, users, claimant_id, summary)
             pending = []
