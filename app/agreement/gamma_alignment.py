@@ -21,8 +21,10 @@ Exact method. A unitary alignment G with k units can be in a best alignment only
 any unit u off as a lone unit does not lower the total; that needs sum_{v in G} d(u, v) <=
 (C(n, 2) + k - 1) Δ∅, so every pair in G has d <= T = (C(n, 2) + n - 1) Δ∅. Pairs above T are
 never aligned: the units fall apart into connected groups of "compatible" pairs, solved on
-their own: a lone unit stands alone; a group of at most six units of distinct annotators is
-solved by trying every set partition; any other group is a set-partitioning integer program
+their own: a lone unit stands alone; a group of at most seven units is solved by trying
+every set partition whose blocks hold distinct annotators (all groups of one size at once, as
+matrix products); a larger group is solved by an exact search over sets of covered units or,
+when that grows too large, as a set-partitioning integer program
 over its candidate unitary alignments (all sets of pairwise compatible units, one per
 annotator at most, whose disorder does not exceed that of their lone units), solved to
 optimality by HiGHS (scipy.optimize.milp, relative gap 0). Ties (alignments whose disorders
@@ -39,7 +41,7 @@ from functools import cache
 
 import numpy as np
 
-MAX_PARTITION_UNITS = 6  # set partitions of up to 6 units (203) are tried all at once
+MAX_PARTITION_UNITS = 7  # set partitions of up to 7 units (877) are tried all at once
 TIE_DIGITS = 9  # disorders equal to 9 decimal places are ties
 MAX_SEARCH_STATES = 200_000  # beyond this many covered-sets, the integer program takes over
 
@@ -93,10 +95,23 @@ def best_alignment(annotator: np.ndarray, start: np.ndarray, end: np.ndarray,
         raise ValueError("gamma needs at least two annotators")
     problem = _Problem(annotator, start, end, category, n_annotators, dissimilarity)
     groups: list[tuple[int, ...]] = []
+    disorders: list[float] = []
+    small: dict[int, list[list[int]]] = {}  # size -> components of distinct annotators
     for members in problem.components():
-        groups.extend(problem.solve(members))
-    disorders = np.array([problem.group_disorder(g) for g in groups], dtype=np.float64)
-    return Alignment(groups, disorders, n_annotators, n)
+        if len(members) == 1:  # a lone unit: every pair of annotators costs Δ∅
+            groups.append((members[0],))
+            disorders.append(problem.empty)
+        elif len(members) <= MAX_PARTITION_UNITS:
+            small.setdefault(len(members), []).append(members)
+        else:
+            solved = problem.solve(members)
+            groups.extend(solved)
+            disorders.extend(problem.group_disorder(g) for g in solved)
+    for size, batch in small.items():
+        solved, solved_disorders = problem.best_partitions(np.array(batch, dtype=np.int64), size)
+        groups.extend(solved)
+        disorders.extend(solved_disorders)
+    return Alignment(groups, np.array(disorders, dtype=np.float64), n_annotators, n)
 
 
 class _Problem:
@@ -112,9 +127,17 @@ class _Problem:
         d = dissimilarity.between(start, end, category, i, j)
         close = d <= self.threshold
         self.edge_i, self.edge_j, self.edge_d = i[close], j[close], d[close]
-        self.d = {(int(a), int(b)): float(c) for a, b, c in
-                  zip(self.edge_i.tolist(), self.edge_j.tolist(), self.edge_d.tolist(),
-                      strict=True)}
+        self._d: dict[tuple[int, int], float] | None = None
+        self._near: dict[int, dict[int, float]] | None = None
+
+    @property
+    def d(self) -> dict[tuple[int, int], float]:
+        """(a, b) with a < b -> d(a, b) for compatible pairs; built only when a component
+        too large for best_partitions needs it (most continua have none)."""
+        if self._d is None:
+            self._d = {(a, b): c for a, b, c in zip(
+                self.edge_i.tolist(), self.edge_j.tolist(), self.edge_d.tolist(), strict=True)}
+        return self._d
 
     def components(self) -> list[list[int]]:
         from app.agreement.graph import connected_labels
@@ -123,6 +146,15 @@ class _Problem:
         order = np.argsort(labels, kind="stable")
         cuts = np.flatnonzero(np.diff(labels[order])) + 1
         return [part.tolist() for part in np.split(order, cuts)] if len(order) else []
+
+    def neighbours(self) -> dict[int, dict[int, float]]:
+        """unit -> {compatible unit: d}, built once per continuum when first needed."""
+        if self._near is None:
+            self._near = {}
+            for (a, b), value in self.d.items():
+                self._near.setdefault(a, {})[b] = value
+                self._near.setdefault(b, {})[a] = value
+        return self._near
 
     def pair_d(self, a: int, b: int) -> float | None:
         return self.d.get((a, b) if a < b else (b, a))
@@ -144,53 +176,82 @@ class _Problem:
     def solve(self, members: list[int]) -> list[tuple[int, ...]]:
         if len(members) == 1:
             return [(members[0],)]
-        owners = self.annotator[members]
-        if len(members) <= MAX_PARTITION_UNITS and len(set(owners.tolist())) == len(members):
-            return self._best_partition(members)
         members = sorted(members, key=lambda u: (self.start[u], self.end[u], u))
-        candidates = self._candidates(members)
-        chosen = _cover_by_search(members, candidates, [self.group_disorder(g)
-                                                        for g in candidates])
+        candidates, costs = self._candidates(members)
+        chosen = _cover_by_search(members, candidates, costs)
         return chosen if chosen is not None else self._integer_program(members, candidates)
 
-    def _best_partition(self, members: list[int]) -> list[tuple[int, ...]]:
-        best, best_cost = None, (np.inf, 0)
-        cost_of: dict[tuple[int, ...], float] = {}
-        for partition in set_partitions(len(members)):
-            cost = 0.0
-            for block in partition:
-                group = tuple(members[b] for b in block)
-                if group not in cost_of:
-                    cost_of[group] = self.group_disorder(group)
-                cost += cost_of[group]
-            key = (round(cost, TIE_DIGITS), len(partition))
-            if key < best_cost:
-                best, best_cost = partition, key
-        return [tuple(members[b] for b in block) for block in best]
+    def best_partitions(self, batch: np.ndarray, size: int
+                        ) -> tuple[list[tuple[int, ...]], list[float]]:
+        """The best alignment of many small components at once, by trying every set
+        partition: `batch` holds one component of `size` units per row. A partition is
+        allowed when no block holds two units of one annotator. Its disorder is a linear
+        function of the component's pair dissimilarities (blocks add up:
+        Σ_blocks (inner + (C(n,2) - C(b,2)) Δ∅) / C(n,2) = (Σ_same-block pairs (d - Δ∅) +
+        blocks · C(n,2) Δ∅) / C(n,2)), so all partitions of all components are one matrix
+        product. Ties: the lowest disorder to TIE_DIGITS places, then fewer blocks (unitary
+        alignments), then the first partition in set_partitions order. Returns the groups and
+        their disorders."""
+        table = partition_table(size)
+        first, second = table.pair_first, table.pair_second
+        left, right = batch[:, first].ravel(), batch[:, second].ravel()
+        d = self.dissimilarity.between(self.start, self.end, self.category, left, right)
+        d = d.reshape(len(batch), len(first))
+        cost = ((d - self.empty) @ table.same_block.T
+                + table.blocks * self.pairs * self.empty) / self.pairs
+        same_annotator = (self.annotator[left] == self.annotator[right]).reshape(d.shape)
+        if same_annotator.any():  # the all-singletons partition always stays allowed
+            cost[(same_annotator @ table.same_block.T) > 0] = np.inf
+        rounded = np.round(cost, TIE_DIGITS)
+        tied = rounded == rounded.min(axis=1, keepdims=True)
+        choice = np.argmin(np.where(tied, table.blocks, np.inf), axis=1)
+        groups: list[tuple[int, ...]] = []
+        disorders: list[float] = []
+        pairs, empty = self.pairs, self.empty
+        for units, dissimilarities, partition in zip(batch.tolist(), d.tolist(),
+                                                      choice.tolist(), strict=True):
+            for block, block_pairs in zip(table.partitions[partition],
+                                          table.block_pairs[partition], strict=True):
+                groups.append(tuple(units[x] for x in block))
+                inner = sum(dissimilarities[p] for p in block_pairs)
+                disorders.append((inner + (pairs - len(block_pairs)) * empty) / pairs)
+        return groups, disorders
 
-    def _candidates(self, members: list[int]) -> list[tuple[int, ...]]:
+    def _candidates(self, members: list[int]) -> tuple[list[tuple[int, ...]], list[float]]:
         """Every set of pairwise compatible units, one per annotator at most, whose disorder
-        does not exceed that of its units standing alone; built annotator by annotator, each
-        new unit compatible with all chosen so far (so chains stay cheap)."""
+        does not exceed that of its units standing alone, with its disorder; built annotator
+        by annotator, each new unit compatible with all chosen so far (so chains stay cheap),
+        the sum of the pairs' dissimilarities carried along instead of summed again."""
         by_annotator: dict[int, list[int]] = {}
         for unit in members:
             by_annotator.setdefault(int(self.annotator[unit]), []).append(unit)
         groups = list(by_annotator.values())
+        near = self.neighbours()
+        pairs, empty = self.pairs, self.empty
         candidates: list[tuple[int, ...]] = []
+        costs: list[float] = []
 
-        def extend(level: int, chosen: tuple[int, ...]) -> None:
+        def extend(level: int, chosen: tuple[int, ...], inner: float) -> None:
             if level == len(groups):
-                if len(chosen) == 1 or (chosen and self.group_disorder(chosen)
-                                        <= len(chosen) * self.empty + 1e-12):
+                k = len(chosen)
+                if k == 0:
+                    return
+                cost = (inner + (pairs - k * (k - 1) / 2.0) * empty) / pairs
+                if k == 1 or cost <= k * empty + 1e-12:
                     candidates.append(chosen)
+                    costs.append(cost)
                 return
-            extend(level + 1, chosen)
+            extend(level + 1, chosen, inner)
             for unit in groups[level]:
-                if all(self.pair_d(unit, other) is not None for other in chosen):
-                    extend(level + 1, (*chosen, unit))
+                row = near.get(unit, {})
+                if all(other in row for other in chosen):
+                    added = inner
+                    for other in chosen:
+                        added += row[other]
+                    extend(level + 1, (*chosen, unit), added)
 
-        extend(0, ())
-        return candidates
+        extend(0, (), 0.0)
+        return candidates, costs
 
     def _integer_program(self, members: list[int],
                          candidates: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
@@ -257,6 +318,36 @@ def _ranked(cost: float, groups: int, choice: int) -> tuple[float, int, int]:
     """Order of preference: lower disorder (to TIE_DIGITS places), then fewer unitary
     alignments, then the earlier candidate."""
     return (round(cost, TIE_DIGITS), groups, choice)
+
+
+@dataclass(frozen=True)
+class PartitionTable:
+    """The set partitions of {0..k-1} as matrices over the C(k, 2) pairs (x < y)."""
+
+    partitions: tuple[tuple[tuple[int, ...], ...], ...]
+    pair_first: np.ndarray  # (pairs,) x of each pair
+    pair_second: np.ndarray  # (pairs,) y of each pair
+    same_block: np.ndarray  # (partitions x pairs) 1 where x and y share a block
+    blocks: np.ndarray  # (partitions,) number of blocks
+    block_pairs: tuple[tuple[tuple[int, ...], ...], ...]  # per partition, block: its pairs
+
+
+@cache
+def partition_table(k: int) -> PartitionTable:
+    partitions = set_partitions(k)
+    first, second = np.triu_indices(k, 1)
+    pair_of = {(int(x), int(y)): p for p, (x, y) in enumerate(zip(first, second, strict=True))}
+    same = np.zeros((len(partitions), len(first)))
+    block_pairs = []
+    for p, partition in enumerate(partitions):
+        blocks = tuple(tuple(pair_of[min(x, y), max(x, y)] for i, x in enumerate(block)
+                             for y in block[i + 1:]) for block in partition)
+        for pairs in blocks:
+            same[p, list(pairs)] = 1.0
+        block_pairs.append(blocks)
+    return PartitionTable(partitions, first, second, same,
+                          np.array([len(p) for p in partitions], dtype=float),
+                          tuple(block_pairs))
 
 
 @cache

@@ -64,22 +64,25 @@ def statistical_sample(continuum: Continuum, rng: np.random.Generator) -> Contin
     gaps = _observed_gaps(continuum)
     lengths = (continuum.end - continuum.start).astype(float)
     categories, frequency = np.unique(continuum.category, return_counts=True)
+    shares = frequency / frequency.sum()
+    # The laws' parameters once per sample (the same draws, in the same order, as before).
+    count_law = (counts.mean(), counts.std())
+    gap_law, length_law = (gaps.mean(), gaps.std()), (lengths.mean(), lengths.std())
     parts = []
     total = 0
     for a in range(continuum.n_annotators):
-        n_units = abs(int(rng.normal(counts.mean(), counts.std())))
+        n_units = abs(int(rng.normal(*count_law)))
         if total == 0:
             n_units = max(1, n_units)
         total += n_units
-        gap = rng.normal(gaps.mean(), gaps.std(), size=n_units)
-        length = np.abs(rng.normal(lengths.mean(), lengths.std(), size=n_units))
+        gap = rng.normal(*gap_law, size=n_units)
+        length = np.abs(rng.normal(*length_law, size=n_units))
         while (length < 1e-6).any():  # pygamma redraws lengths too short for pyannote
             short = length < 1e-6
-            length[short] = np.abs(rng.normal(lengths.mean(), lengths.std(), size=short.sum()))
+            length[short] = np.abs(rng.normal(*length_law, size=short.sum()))
         # Units follow each other: start_i = end_{i-1} + gap_i.
         end = np.cumsum(gap + length)
-        category = categories[rng.choice(len(categories), size=n_units,
-                                         p=frequency / frequency.sum())]
+        category = categories[rng.choice(len(categories), size=n_units, p=shares)]
         parts.append((np.full(n_units, a), end - length, end, category))
     annotator, start, end, category = (np.concatenate(column) for column in zip(*parts,
                                                                                  strict=True))
