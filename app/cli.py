@@ -157,8 +157,9 @@ def add_member(project_name: str, username: str, role: str) -> None:
               help="Progress bars on standard error (default: when it is a terminal).")
 def import_command(project_name: str, file: str, assign: int | None, create_users: bool,
                    progress: bool | None) -> None:
-    """Import .jsonl (Credence or doccano), .json (Credence or Label Studio), .zip (brat or
-    INCEpTION XMI), .csv or .txt (docs/formats.md); nothing is imported if anything is wrong."""
+    """Import .jsonl (Credence or doccano), .json (Credence or Label Studio), .jsonld (W3C),
+    .zip (brat or INCEpTION XMI), .csv or .txt (docs/formats.md); nothing is imported if
+    anything is wrong."""
     from app.formats import ImportRefused
     from app.projects.importer import import_file
     from app.transfer.progress import PhaseBars, wanted

@@ -17,10 +17,11 @@ from app.formats.json_format import read_json_export
 from app.formats.jsonl import iter_jsonl, read_jsonl_batch
 from app.formats.labelstudio import read_labelstudio
 from app.formats.txt import read_txt
+from app.formats.w3c import read_w3c_batch
 from app.formats.xmi import read_xmi_zip
 from app.scheme import Scheme
 
-SUPPORTED_EXTENSIONS = (".jsonl", ".ndjson", ".csv", ".txt", ".json", ".zip")
+SUPPORTED_EXTENSIONS = (".jsonl", ".ndjson", ".csv", ".txt", ".json", ".jsonld", ".zip")
 
 
 def read_any(filename: str, data: bytes, scheme: Scheme) -> list[ImportedDocument]:
@@ -59,6 +60,8 @@ def read_batch(filename: str, data: bytes, scheme: Scheme) -> ImportedBatch:
             if data.lstrip()[:1] == b"[":  # a list of tasks: Label Studio
                 return read_labelstudio(data, scheme)
             return read_json_export(data, scheme)
+        if extension == ".jsonld":  # W3C Web Annotation, as the w3c export writes it
+            return read_w3c_batch(data, scheme)
         if extension == ".zip":
             if b"TypeSystem.xml" in data:  # the name is stored uncompressed in the zip
                 return read_xmi_zip(data, scheme, filename)

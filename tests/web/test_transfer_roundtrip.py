@@ -95,3 +95,25 @@ def test_export_api_gives_an_annotator_only_their_own_work(client, make):
     assert ",alice," in body and ",bob," not in body and "Quarry owner" not in body
     gold = client.get(f"/api/v1/projects/{project.id}/export?layer=gold", headers=headers)
     assert gold.status_code == 403 and "own work" in gold.get_json()["error"]
+
+
+def test_w3c_export_imports_into_an_empty_project_with_every_span(runner, make, tmp_path):
+    seed(make)
+    anno, first, second = (tmp_path / name for name in ("anno.jsonld", "a.jsonl", "b.jsonl"))
+    result = runner.invoke(args=["export", "Source", "--format", "w3c", "--scope", "all",
+                                 "--out", str(anno)])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["projects", "create", "Copy"]).exit_code == 0
+    result = runner.invoke(args=["import", "Copy", str(anno)])
+    assert result.exit_code == 0, result.output
+    assert "imported 1 documents, 4 spans, 1 gold spans" in result.output
+    for name, path in (("Source", first), ("Copy", second)):
+        result = runner.invoke(args=["export", name, "--scope", "all", "--out", str(path)])
+        assert result.exit_code == 0, result.output
+
+    def document_lines(path):
+        return [line for line in path.read_text(encoding="utf-8").splitlines()
+                if not line.startswith('{"claimant": ')]
+
+    # Documents, spans (offsets, quotes, claimants, evidence, notes) and gold: the same.
+    assert document_lines(second) == document_lines(first)

@@ -10,6 +10,7 @@ import pytest
 from app.formats import ImportRefused, read_batch
 from app.formats.brat import write_brat
 from app.formats.labelstudio import write_labelstudio
+from app.formats.w3c import write_w3c
 from app.formats.xmi import write_xmi
 from app.formats.zips import read_zip
 
@@ -121,3 +122,37 @@ def test_unknown_claimant_types_are_refused_in_labelstudio_and_xmi():
                       lambda xmi: xmi.replace('claimant_type="government"',
                                               'claimant_type="alien"'))
     assert any("alice/dam_1.xmi" in m and "'alien'" in m for m in refused("i.zip", data))
+
+
+def w3c_edited(edit) -> bytes:
+    collection = json.loads(written(write_w3c))
+    edit(collection["first"]["items"])
+    return json.dumps(collection, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize(("edit", "field", "words"), [
+    (lambda items: items[0]["target"]["selector"][0].update(start=1), "first.items[0].target"
+     ".selector", "does not match the text"),
+    (lambda items: items[1]["target"]["selector"][0].update(end=10_000),
+     "first.items[1].target.selector", f"end <= {len(TEXT)}"),
+    (lambda items: items[2]["body"][0].update(value="rumour"), "first.items[2].body",
+     "evidence type 'rumour'"),
+    (lambda items: items[0]["target"]["source"].pop("value"), "first.items[0].target.source",
+     "is not in the file"),
+    (lambda items: items[3]["creator"].pop("nickname"), "first.items[3].creator", "nickname"),
+    (lambda items: items[0]["target"]["source"].update(via="javascript:alert(1)"),
+     "first.items[0].target.source.via", "not an http"),
+    (lambda items: items[0]["target"]["source"].update(value="e\u0301"),
+     "first.items[0].target.source.value", "normalised"),
+])
+def test_w3c_import_refusals_name_the_item_and_field(edit, field, words):
+    messages = refused("anno.jsonld", w3c_edited(edit))
+    assert any(f'file "anno.jsonld", field "{field}"' in m and words in m for m in messages), \
+        messages
+
+
+def test_w3c_that_is_not_a_collection_is_refused():
+    [message] = refused("anno.jsonld", b'{"type": "Annotation"}')
+    assert "first.items" in message and "AnnotationCollection" in message
+    [message] = refused("anno.jsonld", b'{"first": ')
+    assert 'file "anno.jsonld"' in message

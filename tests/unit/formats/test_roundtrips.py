@@ -94,6 +94,24 @@ def test_w3c_expands_with_a_local_context_and_reads_back():
     assert kinds == {"TextPositionSelector", "TextQuoteSelector"}
     bare = [d.__class__(d.external_id, d.title, d.text) for d in documents()]
     assert places(read_w3c(data, SCHEME, bare)) == places(documents())
+    # The first annotation of a document describes its source (text, title, address) once.
+    source = items[0]["target"]["source"]
+    assert source == {"id": "urn:credence:document:dam%2F1", "type": "Text",
+                      "label": "Dam 🇺🇦", "value": TEXT, "via": "https://example.org/dam"}
+    assert all(item["target"]["source"] == source["id"] for item in items[1:])
+    described = first["http://www.w3.org/ns/oa#hasTarget"][0]["http://www.w3.org/ns/oa#hasSource"]
+    assert described[0]["http://www.w3.org/1999/02/22-rdf-syntax-ns#value"][0]["@value"] == TEXT
+
+
+def test_w3c_reads_back_alone_with_texts_titles_and_layers():
+    [article] = read_batch("anno.jsonld", written(write_w3c), SCHEME).documents
+    [expected, _quiet] = documents()  # a document without spans has no annotation to carry it
+    assert (article.external_id, article.title, article.text, article.url) == \
+        (expected.external_id, expected.title, expected.text, expected.url)
+    assert places([article]) == places(documents())
+    assert [(a.claimant_type, a.note) for a in article.annotations] == \
+        [(a.claimant_type, a.note) for a in expected.annotations]
+    assert [g.provenance for g in article.gold] == ["majority"]
 
 
 def test_xmi_is_read_by_cassis_with_utf16_offsets_and_reads_back():
