@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.claimants.search import find_visible_claimant
+from app.claimants.service import create_typed_claimant
 from app.errors import ServiceError
 from app.extensions import db
 from app.formats.common import MAX_CLAIMANT_LENGTH
@@ -237,7 +238,8 @@ def resolve_claimant(project: Project, choice: ClaimantChoice, author: User) -> 
 
     Blind (app.permissions.visible_claimants): an id of a claimant `author` may not see is
     refused with the words used for an id that does not exist, and a name only someone
-    else's proposal holds is a new name. A claimant created here is `proposed` by `author`.
+    else's proposal holds is a new name. A claimant created here is `author`'s proposal, or
+    confirmed at once when `author` reviews or manages the project (create_typed_claimant).
     """
     if choice.claimant_id is not None:
         claimant = db.session.get(Claimant, choice.claimant_id)
@@ -262,10 +264,7 @@ def resolve_claimant(project: Project, choice: ClaimantChoice, author: User) -> 
     if choice.type is None:
         raise ServiceError(f"{name!r} is not in the registry yet: give its type to add it",
                            "claimant.type")
-    claimant = Claimant(project_id=project.id, name=name, type=choice.type,
-                        status="proposed", created_by_id=author.id)
-    db.session.add(claimant)
-    return claimant
+    return create_typed_claimant(project, author, name, choice.type)
 
 
 # --- assignments -------------------------------------------------------------------------

@@ -235,3 +235,23 @@ def test_a_searched_registry_page_keeps_order_filter_and_usage_counts(
     assert page(status="confirmed", limit=2, offset=1) == [("Omar Aziz", 2, 0),
                                                            ("Omar Haddad", 0, 0)]
     assert page(status="proposed") == [("Omar Zaki", 0, 0)]
+
+
+def test_a_new_name_in_a_gold_decision_is_shared_at_once(app, make, newsroom):
+    """A reviewer adjudicating types a claimant nobody has: it is confirmed, so both
+    annotators' autocomplete offers it; an annotator's new name stays their proposal."""
+    from app.annotate.service import ClaimantChoice, resolve_claimant
+    from app.review.gold import GoldInput, create_gold
+
+    project, document = newsroom
+    gold = create_gold(document, user("rev"), GoldInput(
+        start=0, end=16, text=TEXT[0:16], evidence_type="official_statement",
+        claimant=ClaimantChoice(name="Igor Konashenkov", type="military")))
+    own = resolve_claimant(project, ClaimantChoice(name="Depot guards", type="military"),
+                           user("alice"))
+    db.session.commit()
+    assert (gold.claimant.status, own.status) == ("confirmed", "proposed")
+    for name in ("alice", "bob"):
+        assert [m.entry.name for m in search_claimants(project, "konash", user(name))] == [
+            "Igor Konashenkov"]
+    assert search_claimants(project, "depot", user("bob")) == []
