@@ -130,7 +130,7 @@ def _response(shape, used: list) -> dict:
         return {"description": "Done; no body"}
     if shape == FILE:
         return {"description": "The file, streamed; Content-Disposition names it",
-                "content": {kind: {"schema": {"type": "string"}} for kind in FILE_TYPES}}
+                "content": {kind: {"schema": {}} for kind in FILE_TYPES}}
     model = shape[0] if isinstance(shape, list) else shape
     used.append((model, "serialization"))
     schema: dict = {"$ref": ("serialization", model)}
@@ -155,8 +155,13 @@ def _query_parameters(query: type[BaseModel]) -> list[dict]:
             prop.update(options[0])
         elif options:
             prop["anyOf"] = options
-        parameter = {"name": name, "in": "query", "required": name in schema.get(
-            "required", ()), "schema": prop}
+        required = name in schema.get("required", ())
+        if not required:  # an empty value counts as absent (the default), as in read_query()
+            if "enum" in prop:
+                prop["enum"] = [*prop["enum"], ""]
+            if "pattern" in prop:
+                prop["pattern"] = f"^$|{prop['pattern']}"
+        parameter = {"name": name, "in": "query", "required": required, "schema": prop}
         if description:
             parameter["description"] = description
         parameters.append(parameter)

@@ -1,0 +1,232 @@
+"""Schemathesis fuzzes every operation of the OpenAPI description, in-process (WSGI), as an
+annotator and as a manager, with data that fits the schemas and data that does not.
+
+Every answer must be no 5xx, a documented status and content type, and a body of the
+documented shape; data that breaks the schema must be refused (4xx). After every request,
+every stored span and gold span must quote its document exactly:
+0 <= start < end <= len(document.text) and text == document.text[start:end].
+
+Generated ids would almost never name a real document or span, so most cases are steered onto
+the world's real ids, and span bodies onto real offsets with the matching quote, so the writes
+happen. Bounded: FUZZ_EXAMPLES cases per operation, derandomised (the same cases every run).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup, ServerError
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ApiToken, Document, GoldSpan, Span, User
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance, negative_data_rejection]
+# Offsets count code points: an emoji outside the BMP, a combining accent, Arabic, CJK.
+TEXT = ("Rescuers 🚁 said the dam broke at dawn. The ministry said 12 people died. "
+        "Cafe\u0301 owner Zoë said: «Nous avons tout perdu». قال الوزير إن المياه ارتفعت. "
+        "官员拒绝置评。 Officials declined to comment 👍🏽.")
+ANNOTATOR_WORK = {"api_create_span", "api_update_span", "api_delete_span", "api_list_spans",
+                  "api_submit_document", "api_get_document", "api_list_documents",
+                  "api_list_claimants", "api_export"}
+SPAN_BODIES = {"api_create_span", "api_update_span", "api_create_gold", "api_update_gold"}
+# Operations that end the annotators' work or the review run last, so the span writes before
+# them meet an open document.
+LAST = ("api_revoke_my_token", "api_submit_document", "api_return_document",
+        "api_set_review_status", "api_merge_project", "api_merge_document")
+
+
+@pytest.fixture
+def world(app, make):
+    for name in ("alice", "bob", "rev", "boss"):
+        make.user(name, password=None)
+    project = make.project("Fuzz", alice="annotator", bob="annotator", rev="reviewer",
+                           boss="manager")
+    document = make.document(project, TEXT, assign=("alice", "bob", "boss"))
+    other = make.document(project, "A second article: the minister said no.",
+                          assign=("alice",))
+    users = {user.username: user for user in db.session.scalars(select(User))}
+    claimant = make.claimant(project, "Ministry of Interior", "government", aliases=("MoI",))
+    span = make.span(document, users["alice"], 0, 8, claimant)
+    make.span(document, users["bob"], 0, 8, claimant)
+    make.span(document, users["boss"], 10, 14, claimant)
+    gold = GoldSpan(document=document, start=0, end=8, text=document.text[0:8],
+                    claimant=claimant, evidence_type="official_statement",
+                    reviewer_id=users["rev"].id)
+    db.session.add(gold)
+    tokens = {}
+    for name in ("alice", "boss"):
+        token, plain = ApiToken.issue(users[name], name="fuzzing")
+        db.session.add(token)
+        tokens[name] = plain
+    spare, _ = ApiToken.issue(users["alice"], name="spare")  # the one a revoke may hit
+    db.session.add(spare)
+    db.session.commit()
+    return {
+        "ids": {"project_id": project.id, "document_id": document.id, "span_id": span.id,
+                "claimant_id": claimant.id, "gold_id": gold.id, "token_id": spare.id,
+                "event_id": 1},
+        "documents": (document.id, other.id),
+        "tokens": tokens,
+        "claimant": claimant.name,
+    }
+
+
+def test_fuzzing_every_operation_finds_no_error_and_spans_stay_exact(app, backend, world):
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    operations.sort(key=lambda op: (op.definition.raw.get("operationId") in LAST,
+                                    LAST.index(op.definition.raw["operationId"])
+                                    if op.definition.raw["operationId"] in LAST else 0))
+    assert len(operations) >= 36
+    failures, answers = [], Counter()
+    for operation in operations:
+        try:
+            _fuzz(app, operation, world, answers)
+        except Exception as error:  # noqa: BLE001  every operation's failures, not the first
+            failures.append(f"{operation.label}: {error}")
+    assert not failures, "\n\n".join(failures)
+    if os.environ.get("FUZZ_REPORT"):
+        print(sorted(answers.items()))
+    # The steering works: spans and gold spans were written, not only refused.
+    for operation_id, status in (("api_create_span", 201), ("api_update_span", 200),
+                                 ("api_create_gold", 201), ("api_list_spans", 200)):
+        assert answers[operation_id, status], (operation_id, status)
+
+
+def _fuzz(app, operation, world, answers: Counter) -> None:
+    positive = operation.as_strategy(GenerationMode.POSITIVE)
+    strategies = [positive, positive]  # two thirds fit the schema
+    try:
+        strategies.append(operation.as_strategy(GenerationMode.NEGATIVE))
+    except Exception:  # noqa: BLE001  nothing can break this operation's schema
+        pass
+    operation_id = operation.definition.raw["operationId"]
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate],
+              verbosity=Verbosity.quiet)
+    @given(case=st.one_of(strategies), data=st.data())
+    def run(case, data):
+        with app.app_context():  # the test's reads in a session of their own too
+            _steer(case, data, operation_id, world)
+        # Mostly the user the operation is for: the annotator for her own work, else the
+        # manager (Hypothesis draws the first choice most often).
+        users = ("alice", "boss") if operation_id in ANNOTATOR_WORK else ("boss", "alice")
+        user = data.draw(st.sampled_from(users), label="user")
+        headers = {"Authorization": f"Bearer {world['tokens'][user]}"}
+        with app.app_context():  # each request its own session, as in production
+            response = case.call(headers=headers)
+            answers[operation_id, response.status_code] += 1
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        with app.app_context():
+            _assert_spans_quote_their_documents()
+
+    run()
+
+
+def _positive(case, location: ParameterLocation) -> bool:
+    """Whether the case's `location` fits the schema: only those are steered, so data meant to
+    break the schema still does (the rejection check relies on it)."""
+    info = case.meta.components.get(location) if case.meta else None
+    return info is None or info.mode == GenerationMode.POSITIVE
+
+
+def _steer(case, data, operation_id: str, world) -> None:
+    """Real ids in most cases; in span bodies, real offsets and their exact quote."""
+    for name in list(case.path_parameters or {}) if _positive(case, ParameterLocation.PATH) \
+            else ():
+        # Hypothesis favours small draws: 0 (the most often drawn) means "steer".
+        if name in world["ids"] and data.draw(st.integers(0, 4), label="real id") < 4:
+            case.path_parameters[name] = world["ids"][name]
+        if name == "document_id" and data.draw(st.booleans(), label="second document"):
+            case.path_parameters[name] = world["documents"][1]
+    body = case.body
+    if operation_id not in SPAN_BODIES or not isinstance(body, dict) \
+            or not _positive(case, ParameterLocation.BODY):
+        return
+    if data.draw(st.integers(0, 3), label="steer body") == 3:
+        return  # a quarter stay as generated
+    document_id = (case.path_parameters or {}).get("document_id")
+    if operation_id in ("api_update_span", "api_update_gold"):
+        model = Span if operation_id == "api_update_span" else GoldSpan
+        row = _get(model, case.path_parameters.get("span_id")
+                   or case.path_parameters.get("gold_id"))
+        if row is None:
+            return
+        document_id = row.document_id
+        if not data.draw(st.booleans(), label="stale version"):
+            body["version"] = row.version
+    document = _get(Document, document_id)
+    if document is None:
+        return
+    text = document.text
+    start = data.draw(st.integers(0, len(text) - 1), label="start")
+    end = data.draw(st.integers(start + 1, len(text)), label="end")
+    body.update(start=start, end=end, text=text[start:end])
+    if operation_id in ("api_create_span", "api_create_gold"):
+        body.update(evidence_type=data.draw(st.sampled_from(
+            ("official_statement", "statistics", "rumour")), label="evidence type"))
+        body.pop("claimant_id", None)
+        body["claimant"] = {"name": data.draw(st.sampled_from(
+            (world["claimant"], "MoI", "Omar Haddad")), label="claimant"), "type": "witness"}
+
+
+def _get(model, value):
+    """The row, when `value` can be an id at all (a case may hold anything)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31:
+        return db.session.get(model, value)
+    return None
+
+
+def _assert_spans_quote_their_documents() -> None:
+    texts = dict(db.session.execute(select(Document.id, Document.text)).all())
+    for model in (Span, GoldSpan):
+        rows = db.session.execute(select(model.id, model.document_id, model.start, model.end,
+                                         model.text)).all()
+        for row_id, document_id, start, end, quote in rows:
+            text = texts[document_id]
+            assert 0 <= start < end <= len(text), f"{model.__name__} {row_id}: {start}..{end}"
+            assert quote == text[start:end], f"{model.__name__} {row_id} misquotes its document"
+
+
+# --- the harness can fail ----------------------------------------------------------------------
+
+def test_a_server_error_fails_the_fuzzing(app, world, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("app.api.projects.visible_projects", broken)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operation = schema.find_operation_by_label("GET /api/v1/projects")
+    with pytest.raises(FailureGroup) as caught:
+        _fuzz(app, operation, world, Counter())
+    assert any(isinstance(failure, ServerError) for failure in caught.value.exceptions)
+
+
+def test_a_span_that_misquotes_its_document_fails_the_check(app, world):
+    span = db.session.get(Span, world["ids"]["span_id"])
+    span.text = "not what the document says"
+    db.session.commit()
+    with pytest.raises(AssertionError, match="misquotes"):
+        _assert_spans_quote_their_documents()
+    span.text, span.end = span.document.text[0:8], len(span.document.text) + 1
+    db.session.commit()
+    with pytest.raises(AssertionError, match=r"0\.\."):
+        _assert_spans_quote_their_documents()
