@@ -17,7 +17,7 @@ import random
 import tempfile
 import time
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, text, update
 
 from app import create_app
 from app.extensions import db
@@ -28,6 +28,7 @@ from app.models import (
     Document,
     DocumentReview,
     GoldSpan,
+    Project,
     Span,
     User,
 )
@@ -114,13 +115,16 @@ def seed_sources(rng: random.Random, annotators: list[User], reviewer: User) -> 
     return project.id
 
 
-def timed(requests, check) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU milliseconds of this process for each call (after WARM_UP).
+def timed(requests, check, prepare=None) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of this process for each call (after WARM_UP);
+    `prepare()`, untimed, before each.
 
     CPU time is the server's own work (and SQLite's, which runs in-process; not PostgreSQL's):
     unlike wall time it does not grow when other work shares the machine's cores."""
     wall, cpu = [], []
     for index, request in enumerate(requests):
+        if prepare is not None:
+            prepare()
         began, began_cpu = time.perf_counter(), time.process_time()
         response = request()
         elapsed = (time.perf_counter() - began) * 1000
@@ -172,11 +176,25 @@ def measure(database_url: str) -> dict[str, tuple[list[float], list[float]]]:
     results["matrix"] = timed([cold(f"/projects/{sources}/sources")] * total, expect(200))
     results["warm"] = timed([lambda: reviewer.get(f"/projects/{sources}/sources")] * total,
                             expect(200))
+    def registry_changed():
+        # As after an annotator's new proposal or a rename: the registry stamp changes, the
+        # project's annotations do not.
+        with app.app_context():
+            db.session.execute(update(Project).where(Project.id == sources).values(
+                claimant_registry_version=Project.claimant_registry_version + 1))
+            db.session.commit()
+
+    results["relabel"] = timed([lambda: reviewer.get(f"/projects/{sources}/sources")] * total,
+                               expect(200), registry_changed)
     results["root"] = timed(
         [cold(f"/projects/{sources}/sources.json?rows=root")] * total,
         expect(200))
     results["list"] = timed([lambda: reviewer.get(f"/projects/{sources}/claimants")] * total,
                             expect(200))
+    searches = [word(rng)[:2].lower() for _ in range(total)]
+    results["list_search"] = timed(
+        [lambda q=q: reviewer.get(f"/projects/{sources}/claimants?q={q}") for q in searches],
+        expect(200))
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -187,8 +205,11 @@ OPERATIONS = (
     ("search", "autocomplete, 20,000 claimants + 50,000 aliases", SEARCH_TARGET_MS),
     ("matrix", "project matrix page, 100,000 spans, computed (cache empty)", PAGE_TARGET_MS),
     ("warm", "project matrix page, unchanged project (cached counts)", PAGE_TARGET_MS),
+    ("relabel", "project matrix page after a registry change (counts kept)", PAGE_TARGET_MS),
     ("root", "project matrix JSON by affiliation root, computed", PAGE_TARGET_MS),
     ("list", "registry list page with usage counts, 2,000 claimants", PAGE_TARGET_MS),
+    ("list_search", "registry list page searched (2 letters), with usage counts",
+     PAGE_TARGET_MS),
 )
 
 
@@ -196,12 +217,13 @@ def table_rows(backend: str, results: dict | None, note: str = "") -> list[str]:
     rows = []
     for key, label, target in OPERATIONS:
         if results is None:
-            rows.append(f"| {backend} | {label} | – | – | – | – | ≤ {target:.0f} | {note} |")
+            rows.append(f"| {backend} | {label} | – | – | – | – | – | ≤ {target:.0f} | {note} |")
             continue
         timings, cpu = results[key]
         p50, p95 = percentile(timings, 0.50), percentile(timings, 0.95)
         rows.append(f"| {backend} | {label} | {len(timings)} | {p50:.1f} | {p95:.1f} | "
-                    f"{percentile(cpu, 0.95):.1f} | ≤ {target:.0f} | "
+                    f"{percentile(cpu, 0.50):.1f} | {percentile(cpu, 0.95):.1f} | "
+                    f"≤ {target:.0f} | "
                     f"{'yes' if p95 <= target else 'no'} |")
     return rows
 
@@ -226,8 +248,13 @@ def run() -> str:
         "Autocomplete over 20,000 claimants with 50,000 aliases (an annotator's random 1-6 "
         "letter queries); the project matrix and the registry list over 100,000 spans, "
         "2,000 claimants and 1,000 documents (half submitted, a tenth adjudicated); the "
-        "matrix is cached until the project changes, so it is measured both computed (cache "
-        "emptied before each request, as after any change) and unchanged. Server "
+        "matrix is cached until the project changes, so it is measured computed (cache "
+        "emptied before each request, as after a change of the counted annotations), "
+        "unchanged, and after a registry change (a new proposal, a rename: the counts by "
+        "claimant are kept, the rows' labels read again); the registry list is its first "
+        "page (200 claimants) with their usage counts. The counts are one grouped query per "
+        "layer (gold, submitted work), a row per claimant with `count(*) FILTER` per "
+        "evidence type (app/claimants/profiles.py). Server "
         f"time per request in milliseconds, in-process with the test client, after {WARM_UP} "
         "untimed requests; \"met\" compares the wall-clock p95. CPU is this process's time "
         "(the server and SQLite, not the PostgreSQL server), which does not grow when other "
@@ -236,8 +263,9 @@ def run() -> str:
         f"Load average (1 min) when the run began: {load_before:.2f}, when it ended: "
         f"{os.getloadavg()[0]:.2f}.",
         "",
-        "| database | request | n | p50 ms | p95 ms | p95 CPU ms | target p95 ms | met |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| database | request | n | p50 ms | p95 ms | p50 CPU ms | p95 CPU ms | target p95 ms "
+        "| met |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
         *rows,
     ])
 

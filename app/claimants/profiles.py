@@ -160,34 +160,46 @@ def project_matrix(project: Project, dimension: str = "claimant", scope: Scope =
     Cached per app until the project's annotations or registry change: every change to
     spans, submissions, reviews and gold calls project.touch() (changed_at), and every
     change to claimants renews the registry stamp; both are read from the database here.
-    The matrix returned is shared with the cache: callers read it, never change it.
+    The counts by claimant id are kept apart, keyed by changed_at alone: a registry change
+    (an annotator's new proposal, a rename, a new affiliation) changes the rows' labels,
+    not what the spans count, so only the labels are read again. A merge re-points spans
+    and touches the project. The matrix returned is shared with the cache: callers read
+    it, never change it.
     """
     if dimension not in DIMENSIONS:
         raise ServiceError(f"unknown rows {dimension!r}: use claimant, root or source_type",
                            "rows")
-    key = (project.id, *db.session.execute(
+    changed_at, registry = db.session.execute(
         select(Project.changed_at, Project.claimant_registry_version)
-        .where(Project.id == project.id)).one(), dimension, scope)
+        .where(Project.id == project.id)).one()
+    key = ("matrix", project.id, changed_at, registry, dimension, scope)
+    counts_key = ("counts", project.id, changed_at, scope)
     cache = current_app.extensions.setdefault("credence_source_matrices", OrderedDict())
     with _CACHE_LOCK:
         if key in cache:
             cache.move_to_end(key)
             return cache[key]
-    matrix = _project_matrix(project, dimension, scope)
+        counted = cache.get(counts_key)
+    if counted is None:
+        counted = (claimant_evidence_counts(project, scope), sources_of(project, scope))
+    matrix = _project_matrix(project, dimension, scope, *counted)
     with _CACHE_LOCK:
+        cache[counts_key] = counted
+        cache.move_to_end(counts_key)
         cache[key] = matrix
         while len(cache) > MATRIX_CACHE:
             cache.popitem(last=False)
     return matrix
 
 
-def _project_matrix(project: Project, dimension: str, scope: Scope) -> Matrix:
-    counts = claimant_evidence_counts(project, scope)
+def _project_matrix(project: Project, dimension: str, scope: Scope,
+                    counts: dict[int, dict[str, int]], sources: Sources) -> Matrix:
     labels = _row_labels(project, dimension, counts)
     # Claimants sharing a label (two annotators' proposals of one name, the members of one
-    # organisation, one source type) add up to one row. Plain dicts: the row dicts of
-    # `counts` are this call's own, so the first of each label is reused, not copied.
+    # organisation, one source type) add up to one row. `counts` is cached and never
+    # changed: a row is copied the first time another adds to it.
     table: dict[str, dict[str, int]] = {}
+    copied: set[str] = set()
     column_totals: dict[str, int] = {}
     for claimant_id, row in counts.items():
         for key, number in row.items():
@@ -196,15 +208,18 @@ def _project_matrix(project: Project, dimension: str, scope: Scope) -> Matrix:
         merged = table.get(label)
         if merged is None:
             table[label] = row
-        else:
-            for key, number in row.items():
-                merged[key] = merged.get(key, 0) + number
+            continue
+        if label not in copied:
+            merged = table[label] = dict(merged)
+            copied.add(label)
+        for key, number in row.items():
+            merged[key] = merged.get(key, 0) + number
     scheme = project_scheme(project)
     evidence = [(e.key, e.name) for e in scheme.evidence_types]
     rows = sorted(((label, row, sum(row.values())) for label, row in table.items()),
                   key=lambda row: (-row[2], row[0].casefold()))
     return Matrix(dimension, rows, evidence, column_totals, sum(column_totals.values()),
-                  sources_of(project, scope), scope)
+                  sources, scope)
 
 
 def claimant_evidence_counts(project: Project, scope: Scope = ALL

@@ -206,3 +206,23 @@ def test_a_source_type_in_use_cannot_leave_the_scheme(client, auth, newsroom):
         response.get_data(as_text=True)
     response = client.post(url, data=project_form(name=project.name, scheme=without("study")))
     assert response.status_code == 302
+
+
+def test_registry_changes_relabel_the_cached_counts(client, auth, newsroom):
+    """A rename or a new affiliation changes the rows' labels (the counts by claimant are
+    kept): the matrix shows the registry as it is now."""
+    from app.claimants.service import edit_claimant, rename_claimant
+
+    project, _adj, _pending, ministry, _spokesman, _source, omar = newsroom
+    auth.login("rev")
+    url = f"/projects/{project.id}/sources.json"
+    client.get(url), client.get(url + "?rows=root")  # both cached
+    rename_claimant(ministry, "Defence Ministry", user("rev"))
+    edit_claimant(omar, user("rev"), affiliation_id=ministry.id)
+    db.session.commit()
+    counts = {row["label"]: row["total"] for row in client.get(url).get_json()["counts"]}
+    assert counts == {"Igor Konashenkov": 1, "A source": 1, "Defence Ministry": 2,
+                      "Omar Haddad": 1}
+    roots = {row["label"]: row["total"]
+             for row in client.get(url + "?rows=root").get_json()["counts"]}
+    assert roots == {"Defence Ministry": 4, "A source": 1}
