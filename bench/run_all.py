@@ -43,9 +43,6 @@ def main(selected: list[str]) -> None:
         print(f"running {name} ...", flush=True)
         module = importlib.import_module(f"bench.{name}")
         sections.append(MARKER.format(name) + "\n" + module.run().strip())
-    # Sections written by other tools (make loadtest) stay as they are.
-    sections += [MARKER.format(name) + "\n" + body for name, body in kept.items()
-                 if name not in names]
     # Sections written by other tools (`make loadtest`: "loadtest") are kept as they are.
     sections += [MARKER.format(name) + "\n" + body for name, body in sorted(kept.items())
                  if name not in names]
