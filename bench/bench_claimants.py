@@ -19,7 +19,7 @@ import time
 
 from sqlalchemy import insert, text, update
 
-from app import create_app
+from app import create_app, settle_heap
 from app.extensions import db
 from app.models import (
     Assignment,
@@ -157,6 +157,7 @@ def measure(database_url: str) -> dict[str, tuple[list[float], list[float]]]:
             # them PostgreSQL plans the count queries for empty tables.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(text("ANALYZE"))
+    settle_heap()  # as wsgi.py does in every server process
     results = {}
     annotator = app.test_client()
     log_in(app, annotator, "ann_one")
