@@ -106,11 +106,24 @@ def label_details(report: dict) -> list[dict]:
     rows = []
     for key, label in (("evidence_type", "Evidence type"), ("claimant", "Claimant")):
         part = report.get(key) or {}
+        ac2 = part.get("gwet_ac2") or {}
         rows.append({"label": label, "alpha": figure(part.get("alpha")),
                      "interval": interval(part.get("alpha_ci")) or "—",
                      "fleiss": figure(part.get("fleiss_kappa")),
+                     "fleiss_interval": interval(part.get("fleiss_kappa_interval")) or "—",
+                     "ac2": figure(ac2.get("value")), "ac2_weights": ac2.get("weights") or "",
+                     "ac2_interval": interval(ac2.get("interval")) or "—",
                      "observed": figure(part.get("observed_agreement"))})
     return rows
+
+
+def pair_kappa_rows(report: dict) -> list[dict]:
+    """Cohen's κ on evidence types for each pair of annotators, with its interval."""
+    part = report.get("evidence_type") or {}
+    intervals = part.get("cohen_kappa_interval") or {}
+    return [{"pair": pair.replace("/", " and "), "kappa": figure(kappa),
+             "interval": interval(intervals.get(pair)) or "—"}
+            for pair, kappa in (part.get("cohen_kappa") or {}).items()]
 
 
 def heatmap(report: dict):

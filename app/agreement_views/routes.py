@@ -98,6 +98,7 @@ def _render_dashboard(project: Project, options: AgreementOptions, report: dict 
             headlines=presentation.headlines(report, interpret_alpha),
             over_time_chart=presentation.over_time_chart(report),
             label_details=presentation.label_details(report),
+            pair_kappas=presentation.pair_kappa_rows(report),
             heatmap=presentation.heatmap(report),
             evidence_rows=presentation.evidence_rows(report, names),
             annotator_rows=presentation.annotator_rows(report),

@@ -164,3 +164,17 @@ def test_the_demo_shows_a_revision_on_its_over_time_chart(runner, client, auth):
     assert revision["kind"] == "guidelines"
     page = client.get(f"/projects/{project.id}/agreement").get_data(as_text=True)
     assert '<g class="revision">' in page and "Guidelines and scheme revisions" in page
+
+
+def test_the_json_and_the_dashboard_give_ac2_and_kappa_per_pair_intervals(client, auth,
+                                                                          project):
+    auth.login("rui")
+    report = client.get(f"/api/v1/projects/{project.id}/agreement").get_json()
+    for section in ("evidence_type", "claimant"):
+        ac2 = report[section]["gwet_ac2"]
+        assert ac2 is None or {"value", "standard_error", "interval", "weights"} == set(ac2)
+        assert set(report[section]["cohen_kappa_interval"]) == set(
+            report[section]["cohen_kappa"])
+    page = client.get(f"/projects/{project.id}/agreement").get_data(as_text=True)
+    assert "Gwet&#39;s AC2" in page or "Gwet's AC2" in page
+    assert "Cohen&#39;s κ per pair" in page or "Cohen's κ per pair" in page
