@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, abort, g, jsonify, make_response, render_template, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from app.error_log import constraint_of, escape_controls, log_text
@@ -23,7 +24,13 @@ TITLES = {
     422: "Cannot process this input",
     429: "Too many attempts",
     500: "Something went wrong",
+    503: "Try again in a moment",
 }
+# What a client is told while the database cannot be reached (restarting, failing over): the
+# request changed nothing, and the same request can simply be sent again.
+DATABASE_UNAVAILABLE = ("The database cannot be reached right now (it may be restarting); "
+                        "nothing was saved. Try again in a few seconds.")
+RETRY_AFTER_SECONDS = 5
 
 
 class ServiceError(Exception):
@@ -108,6 +115,27 @@ def init_errors(app: Flask) -> None:
                         g.get("request_id"))
         return error_response(409, "This conflicts with a change made at the same time; "
                                    "nothing was saved. Reload the page and try again.")
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error: Exception):
+        # OperationalError: the connection was refused or dropped (and lock timeouts); the
+        # pool forgets a dropped connection (SQLAlchemy invalidates it), so the next request
+        # connects anew and the app recovers by itself once the database is back.
+        from app.extensions import db, login_manager
+
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            pass  # the connection is gone; the pool replaces it
+        # The page is drawn as for a visitor: the user's row cannot be read now either.
+        g._login_user = login_manager.anonymous_user()
+        app.logger.warning("database unavailable (request %s, %s %s): %s", g.get("request_id"),
+                           request.method, escape_controls(request.path),
+                           type(getattr(error, "orig", None) or error).__name__)
+        response = make_response(error_response(503, DATABASE_UNAVAILABLE))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -14,21 +14,30 @@ import os
 import random
 import threading
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, events, task
 
 SEED = json.loads(open(os.environ["LOADTEST_SEED"], encoding="utf-8").read())
 ACKS_PATH = os.environ["LOADTEST_ACKS"]
 THINK = float(os.environ.get("LOADTEST_THINK", "0"))
 _acks_lock = threading.Lock()
+# One handle for the run (opening the file per acknowledgement cost the generator CPU that the
+# server shares); flushed when locust quits, before run.py reads it.
+_acks = open(ACKS_PATH, "a", encoding="utf-8")  # noqa: SIM115 - closed at quit
 _annotators = iter(SEED["annotators"])
 _reviewers = iter(SEED["reviewers"])
 _next_lock = threading.Lock()
 
 
 def _record(kind: str, span: dict) -> None:
-    with _acks_lock, open(ACKS_PATH, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"kind": kind, "id": span["id"], "version": span["version"],
-                                 "note": span.get("note", "")}) + "\n")
+    with _acks_lock:
+        _acks.write(json.dumps({"kind": kind, "id": span["id"], "version": span["version"],
+                                "note": span.get("note", "")}) + "\n")
+
+
+@events.quitting.add_listener
+def _close_acks(**_kwargs) -> None:
+    with _acks_lock:
+        _acks.close()
 
 
 class Annotator(FastHttpUser):
