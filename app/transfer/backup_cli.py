@@ -6,6 +6,7 @@ from __future__ import annotations
 import pathlib
 
 import click
+from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.transfer.backup import write_backup
@@ -50,7 +51,10 @@ def restore_command(file: str, name: str | None, replace: bool) -> None:
         result = restore_backup(path, name=name, replace=replace)
     except RestoreRefused as refused:
         fail(f"nothing restored: {refused.message}")
-    db.session.commit()
+    try:
+        db.session.commit()
+    except DBAPIError as error:  # a check the database makes at COMMIT (deferred keys)
+        fail(f"nothing restored: {str(error.orig).strip().splitlines()[0]}")
     echo(f"restored {result.project_name} (id {result.project_id}): "
          f"{result.counts['documents']} documents, {result.counts['spans']} spans, "
          f"{result.counts['gold_spans']} gold spans")

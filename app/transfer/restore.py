@@ -79,7 +79,12 @@ def restore_backup(path: pathlib.Path, *, name: str | None = None,
                    replace: bool = False) -> RestoreResult:
     """Restore the backup at `path` as a new project (named `name`, or as in the backup).
     Writes in the current transaction; the caller commits, or rolls back on RestoreRefused."""
-    return _Restore(name, replace, path.name).run(_numbered_lines(path))
+    restore = _Restore(name, replace, path.name)
+    try:
+        return restore.run(_numbered_lines(path))
+    except DBAPIError as error:  # a value the database refuses (a NUL byte, a huge number)
+        reason = str(error.orig).strip().splitlines()[0]
+        raise RestoreRefused(f"cannot be written: {reason}", restore.line) from None
 
 
 def _numbered_lines(path: pathlib.Path) -> Iterator[tuple[int, dict]]:
@@ -279,6 +284,8 @@ class _Restore:
                 wanted is int and isinstance(value, bool))):
             raise RestoreRefused(f"{name}.{column.name} must be {wanted.__name__}, not "
                                  f"{type(value).__name__}", self.line)
+        if wanted is int and not -2**63 <= value < 2**63:
+            raise RestoreRefused(f"{name}.{column.name} is out of range", self.line)
 
     def _check_ascending(self, name: str, old_id) -> int:
         last = self.pending_ids[-1] if self.pending_ids else self.maps[name].last_old

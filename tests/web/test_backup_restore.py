@@ -208,6 +208,11 @@ def test_a_changed_or_broken_line_restores_nothing(runner, backup_file, tmp_path
     _write(tmp_path / "text.gz", broken)
     assert "its text is not its document's text" in _refused(runner, tmp_path / "text.gz")
 
+    broken[span_at] = {"table": "spans", "row": {**records[span_at]["row"], "end": 2**70}}
+    _write(tmp_path / "huge.gz", broken)
+    assert f"line {span_at + 1}: spans.end is out of range" in _refused(runner,
+                                                                      tmp_path / "huge.gz")
+
     with gzip.open(tmp_path / "json.gz", "wt") as handle:
         handle.write(json.dumps(records[0]) + "\n" + '{"table": "projects", "row": {\n')
     assert "line 2: not a JSON line" in _refused(runner, tmp_path / "json.gz")
