@@ -9,7 +9,13 @@ other annotation kinds are refused rather than silently dropped. All or nothing.
 import json
 import re
 
-from app.formats.brat import GOLD_FOLDER, INDEX_FILE, NOTE_SEPARATOR
+from app.formats.brat import (
+    ANNOTATORS_FILE,
+    INDEX_FILE,
+    NOTE_SEPARATOR,
+    annotator_of,
+    read_renamed,
+)
 from app.formats.common import (
     MAX_ERRORS,
     FormatError,
@@ -31,6 +37,7 @@ def read_brat_zip(data: bytes, scheme: Scheme, filename: str = "brat.zip") -> Im
     members = read_zip(data, filename)
     errors: list[FormatError] = []
     documents: dict[str, ImportedDocument] = {}
+    renamed = read_renamed(members.get(ANNOTATORS_FILE))
     for path in sorted(members):
         if not path.endswith(".ann") or path.rsplit("/", 1)[-1].startswith("."):
             continue
@@ -60,7 +67,7 @@ def read_brat_zip(data: bytes, scheme: Scheme, filename: str = "brat.zip") -> Im
             errors.append(FormatError(None, "text", f"{text_path} differs from the same "
                                       "document in another folder", file=where))
             continue
-        annotator = None if folder == GOLD_FOLDER else folder
+        annotator = annotator_of(folder, renamed)
         spans = _read_ann(ann, text, annotator, scheme, where, errors)
         (document.gold if annotator is None else document.annotations).extend(spans)
         if len(errors) >= MAX_ERRORS:

@@ -6,12 +6,17 @@ tag`, where start/end are code-point offsets and tag is `B-<type>`, `I-<type>` o
 line ends each sentence (after `.`, `!` or `?`). Tokens are runs of letters and digits, or
 single other non-space characters. BIO cannot hold overlapping spans: where spans overlap, a
 token takes the span that starts first (the longer one on a tie). Written, not read back.
+
+Document ids and layer names in the comments (and types in the tags) are written on one line:
+a line break, control or bidirectional character in them becomes a visible `\\u000a`-style
+escape (app.text.terminal_safe), so no id can start a line of its own.
 """
 
 import re
 from collections.abc import Iterable, Iterator
 
 from app.formats.common import ExportContext, ImportedAnnotation, ImportedDocument
+from app.text import terminal_safe
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 SENTENCE_END = {".", "!", "?"}
@@ -25,7 +30,8 @@ def write_conll(documents: Iterable[ImportedDocument], context: ExportContext) -
         if document.gold:
             layers["gold"] = document.gold
         for layer, spans in layers.items():
-            yield f"# document = {document.external_id}\n# layer = {layer}\n"
+            yield (f"# document = {terminal_safe(document.external_id, keep='')}\n"
+                   f"# layer = {terminal_safe(layer, keep='')}\n")
             yield "".join(tag_lines(document.text, spans)) + "\n"
 
 
@@ -38,7 +44,7 @@ def tag_lines(text: str, spans: list[ImportedAnnotation]) -> Iterator[str]:
         if span is None:
             tag = "O"
         else:
-            tag = ("I-" if span is current else "B-") + span.evidence_type
+            tag = ("I-" if span is current else "B-") + terminal_safe(span.evidence_type, "")
         current = span
         token = match.group().replace("\t", " ")
         yield f"{token}\t{start}\t{end}\t{tag}\n"

@@ -6,13 +6,26 @@ string features evidence_type, claimant, claimant_type, note and provenance; the
 id and title are in DKPro's DocumentMetaData, as INCEpTION expects. UIMA counts offsets in
 UTF-16 units (Java strings); cassis converts them to and from Python's code points, so the
 offsets here are code points like everywhere else in Credence.
+
+XML 1.0 cannot hold most control characters (U+0001-U+0008, U+000B, U+000C, U+000E-U+001F,
+U+FFFE, U+FFFF), not even escaped: each is written as U+FFFD, one character for one, so every
+offset still holds (the text read back differs from the stored one at those places only).
+Folders are named as in the brat export, with `annotators.json` for renamed annotators.
 """
 
+import re
 from collections.abc import Iterable, Iterator
 
 from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
 
-from app.formats.brat import GOLD_FOLDER, file_stem
+from app.formats.brat import (
+    ANNOTATORS_FILE,
+    GOLD_FOLDER,
+    LayerFolders,
+    annotator_of,
+    file_stem,
+    read_renamed,
+)
 from app.formats.common import (
     MAX_ERRORS,
     ExportContext,
@@ -30,6 +43,12 @@ CLAIM_TYPE = "webanno.custom.CredibilityClaim"
 META_TYPE = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
 FEATURES = ("evidence_type", "claimant", "claimant_type", "note", "provenance")
 TYPE_SYSTEM_FILE = "TypeSystem.xml"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value: str | None) -> str | None:
+    """`value` with each character XML 1.0 cannot hold replaced by U+FFFD (same length)."""
+    return _NOT_XML.sub("\ufffd", value) if value else value
 
 
 def type_system() -> TypeSystem:
@@ -48,6 +67,7 @@ def write_xmi(documents: Iterable[ImportedDocument], context: ExportContext) -> 
     archive = StreamingZip()
     archive.add(TYPE_SYSTEM_FILE, system.to_xml())
     stems: set[str] = set()
+    layer_folders = LayerFolders()
     for document in documents:
         stem = file_stem(document.external_id)
         while stem in stems:
@@ -55,25 +75,28 @@ def write_xmi(documents: Iterable[ImportedDocument], context: ExportContext) -> 
         stems.add(stem)
         layers: dict[str, list[ImportedAnnotation]] = {}
         for span in document.annotations:
-            layers.setdefault(file_stem(span.annotator or "annotator"), []).append(span)
+            layers.setdefault(layer_folders.folder(span.annotator or "annotator"), []
+                              ).append(span)
         if document.gold:
             layers[GOLD_FOLDER] = document.gold
         for folder, spans in layers.items():
             archive.add(f"{folder}/{stem}.xmi", _cas(system, document, spans).to_xmi())
         yield archive.take()
+    archive.add(ANNOTATORS_FILE, layer_folders.index())
     yield archive.close()
 
 
 def _cas(system: TypeSystem, document: ImportedDocument, spans) -> Cas:
     cas = Cas(typesystem=system)
-    cas.sofa_string = document.text
+    cas.sofa_string = xml_safe(document.text)
     meta_type, claim_type = system.get_type(META_TYPE), system.get_type(CLAIM_TYPE)
-    cas.add(meta_type(begin=0, end=len(document.text), documentTitle=document.title,
-                      documentId=document.external_id, documentUri=document.url or None))
+    cas.add(meta_type(begin=0, end=len(document.text), documentTitle=xml_safe(document.title),
+                      documentId=xml_safe(document.external_id),
+                      documentUri=document.url or None))
     for span in spans:
         cas.add(claim_type(begin=span.start, end=span.end, evidence_type=span.evidence_type,
-                           claimant=span.claimant, claimant_type=span.claimant_type,
-                           note=span.note or None, provenance=span.provenance))
+                           claimant=xml_safe(span.claimant), claimant_type=span.claimant_type,
+                           note=xml_safe(span.note) or None, provenance=span.provenance))
     return cas
 
 
@@ -89,6 +112,7 @@ def read_xmi_zip(data: bytes, scheme: Scheme, filename: str = "xmi.zip") -> Impo
                                          file=f"{filename}:{TYPE_SYSTEM_FILE}")]) from None
     errors: list[FormatError] = []
     documents: dict[str, ImportedDocument] = {}
+    renamed = read_renamed(members.get(ANNOTATORS_FILE))
     for path in sorted(p for p in members if p.endswith(".xmi")):
         where = f"{filename}:{path}"
         parts = path.split("/")
@@ -96,7 +120,8 @@ def read_xmi_zip(data: bytes, scheme: Scheme, filename: str = "xmi.zip") -> Impo
             errors.append(FormatError(None, None, "put each layer's .xmi files in a folder "
                                       "named after the annotator (or 'gold')", file=where))
             continue
-        _read_one(members[path], system, parts[0], where, scheme, documents, errors)
+        _read_one(members[path], system, annotator_of(parts[0], renamed), where, scheme,
+                  documents, errors)
         if len(errors) >= MAX_ERRORS:
             break
     if errors:
@@ -104,7 +129,7 @@ def read_xmi_zip(data: bytes, scheme: Scheme, filename: str = "xmi.zip") -> Impo
     return ImportedBatch(list(documents.values()))
 
 
-def _read_one(content: bytes, system, folder, where, scheme, documents, errors) -> None:
+def _read_one(content: bytes, system, annotator, where, scheme, documents, errors) -> None:
     try:
         cas = load_cas_from_xmi(content.decode("utf-8"), typesystem=system)
     except Exception as error:  # lxml and cassis errors alike: name the file
@@ -123,7 +148,6 @@ def _read_one(content: bytes, system, folder, where, scheme, documents, errors) 
         errors.append(FormatError(None, "text", "differs from the same document in another "
                                   "folder", file=where))
         return
-    annotator = None if folder == GOLD_FOLDER else folder
     claims = cas.select(CLAIM_TYPE) if system.contains_type(CLAIM_TYPE) else []
     for index, claim in enumerate(claims):
         field = f"{CLAIM_TYPE}[{index}]"

@@ -222,3 +222,35 @@ def test_csv_documents_round_trip_exactly_even_cells_that_look_like_formulas():
     data = written(write_csv_documents, tricky)
     assert b"'=HYPERLINK" in data and b"'-5 dead" in data  # neutralised on disk
     assert read_csv(data, SCHEME) == tricky
+
+
+@pytest.mark.parametrize("write", [write_brat, write_xmi])
+def test_annotators_whose_names_make_one_folder_or_gold_keep_their_own_layers(write):
+    from app.formats.common import ImportedAnnotation, ImportedDocument
+
+    names = ("a/b", "a_b", "gold", "../evil", "<script>")
+    spans = [ImportedAnnotation(name, 3, 12, TEXT[3:12], "Ministry of Water", None,
+                                "statistics") for name in names]
+    document = ImportedDocument("dam", "Dam", TEXT, annotations=spans)
+    data = written(write, [document])
+    folders = {name.split("/")[0] for name in zipfile.ZipFile(io.BytesIO(data)).namelist()
+               if "/" in name}
+    assert len(folders) == len(names) and "gold" not in folders
+    assert all(".." not in folder and "<" not in folder for folder in folders)
+    read = (read_brat_zip if write is write_brat else read_xmi_zip)(data, SCHEME).documents
+    assert sorted(a.annotator for a in read[0].annotations) == sorted(names)
+    assert read[0].gold == []
+
+
+def test_xmi_writes_control_characters_xml_cannot_hold_as_replacement_characters():
+    from app.formats.common import ImportedAnnotation, ImportedDocument
+
+    text = "A\x01B\x1b[2J said \x0bno\ufffe. 😀 end"
+    span = ImportedAnnotation("alice", 0, 9, text[:9], "Bad\x02name", None, "statistics",
+                              note="x\x1fy")
+    data = written(write_xmi, [ImportedDocument("d", "T\x03", text, annotations=[span])])
+    [document] = read_xmi_zip(data, SCHEME).documents
+    assert document.text == "A\ufffdB\ufffd[2J said \ufffdno\ufffd. 😀 end"
+    assert len(document.text) == len(text)
+    [read] = document.annotations
+    assert (read.start, read.end, read.claimant, read.note) == (0, 9, "Bad\ufffdname", "x\ufffdy")
