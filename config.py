@@ -50,7 +50,16 @@ class Config:
     SQLALCHEMY_DATABASE_URI = None  # filled lazily in create_app so imports never touch disk
     # hide_parameters: a database error's text never carries the values sent (article text,
     # notes) into logs or tracebacks (app/error_log.py).
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # pool_pre_ping (DATABASE_PRE_PING=1) tests every pooled connection with a round trip
+    # before each request. Off by default: it cost every request a statement (issue 14's load
+    # goal), and without it a connection the database dropped (a restart) fails one request
+    # with a 503 (app/errors.py), after which the pool connects anew (SQLAlchemy invalidates
+    # the whole pool at the first disconnect it sees). Turn it on behind a firewall or proxy
+    # that silently drops idle connections.
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": os.environ.get("DATABASE_PRE_PING", "0") == "1",
+        "hide_parameters": True,
+    }
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,11 +14,14 @@ import os
 import random
 import threading
 
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser, between, constant_throughput, events, task
 
 SEED = json.loads(open(os.environ["LOADTEST_SEED"], encoding="utf-8").read())
 ACKS_PATH = os.environ["LOADTEST_ACKS"]
 THINK = float(os.environ.get("LOADTEST_THINK", "0"))
+# Saves per second offered by all annotators together (run.py passes LOADTEST_RATE); 0 with no
+# think time is a closed loop: every annotator saves again as soon as the last save returns.
+RATE = float(os.environ.get("LOADTEST_RATE", "0"))
 _acks_lock = threading.Lock()
 # One handle for the run (opening the file per acknowledgement cost the generator CPU that the
 # server shares); flushed when locust quits, before run.py reads it.
@@ -42,7 +45,15 @@ def _close_acks(**_kwargs) -> None:
 
 class Annotator(FastHttpUser):
     weight = 10
-    wait_time = between(THINK, THINK * 1.5) if THINK else between(0, 0)
+    if RATE:
+        # Paced: each annotator starts a save every ANNOTATORS / RATE seconds (less often only
+        # if the server falls behind), so latency is measured at the offered rate, not at
+        # saturation, where it is only the queue (50 users / throughput).
+        wait_time = constant_throughput(RATE / len(SEED["annotators"]))
+    elif THINK:
+        wait_time = between(THINK, THINK * 1.5)
+    else:
+        wait_time = between(0, 0)
 
     def on_start(self):
         with _next_lock:

@@ -86,9 +86,10 @@ class TcpProxy:
                 sock.close()
 
 
-@pytest.fixture
-def outage(app, backend, make):
-    """(proxied app, Bearer headers, document) with the proxy running."""
+@pytest.fixture(params=[False, True], ids=["optimistic", "pre-ping"])
+def outage(request, app, backend, make):
+    """(proxied app, proxy, Bearer headers, document) with the proxy running; the pool either
+    finds dead connections when they fail (the default) or tests each before use."""
     if backend != "postgresql":
         pytest.skip("a database that restarts needs PostgreSQL (TEST_DATABASE_URL)")
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -102,6 +103,7 @@ def outage(app, backend, make):
     db.session.commit()
     proxied = create_app({
         "TESTING": True, "SECRET_KEY": "test-only-secret", "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": request.param, "hide_parameters": True},
         "SQLALCHEMY_DATABASE_URI": url.set(host="127.0.0.1", port=proxy.port)
                                       .render_as_string(hide_password=False),
     })
