@@ -134,7 +134,11 @@ def _keep_this_session_after_ending_the_others() -> None:
     sessions") keeps its session: store the new generation. Logout has already removed it."""
     user = g.get("_login_user")
     stored = session.get("_user_id")
-    if user is None or stored is None or not getattr(user, "is_authenticated", False):
+    if user is None or stored is None or not getattr(user, "sessions_ended_here", False):
+        # Only a request that called end_all_sessions() on its user can need this; any other
+        # would read the user's row again (committed rows are expired) for nothing.
+        return
+    if not getattr(user, "is_authenticated", False):
         return
     if request.headers.get("Authorization", "").startswith("Bearer "):
         return

@@ -51,6 +51,9 @@ class User(UserMixin, db.Model):
     def end_all_sessions(self) -> None:
         """Every session and remember cookie of this user stops working at its next request."""
         self.session_generation = (self.session_generation or 0) + 1
+        # Not a column: tells the request that did this to keep its own session
+        # (app.auth.sessions), so other requests need not read the user again to check.
+        self.sessions_ended_here = True
 
     @property
     def label(self) -> str:
