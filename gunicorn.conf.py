@@ -18,6 +18,10 @@ worker_class = "sync"
 # garbage collections.
 preload_app = True
 timeout = 60
+# Each worker touches a heartbeat file between requests; in memory that costs no disk I/O
+# (gunicorn's advice for containers, whose /tmp may be a slow overlay).
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
 
 
 def post_fork(server, worker):

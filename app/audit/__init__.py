@@ -20,6 +20,8 @@ or as CSV.
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
@@ -90,7 +92,14 @@ def _record_changes(session: Session, _context) -> None:
         user_id, username, address = _actor()
         for row in rows:
             row.update(user_id=user_id, username=username, address=address)
-        session.connection().execute(insert(AuditEvent.__table__), rows)
+        # One row (a span save) as a plain execute: a list takes the driver's executemany
+        # path, which costs more than the insert itself for a single row (issue 14).
+        session.connection().execute(_insert_event(), rows[0] if len(rows) == 1 else rows)
+
+
+@cache
+def _insert_event():
+    return insert(AuditEvent.__table__)  # built once, like its compiled form
 
 
 @event.listens_for(Session, "do_orm_execute")
