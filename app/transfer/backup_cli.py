@@ -19,12 +19,15 @@ from app.transfer.restore import RestoreRefused, restore_backup
 def backup_command(project_name: str, out: str) -> None:
     """Write one project, complete, to OUT (gzip'd JSON lines; restore with flask restore)."""
     from app.audit import record
-    from app.cli import echo, find_project
+    from app.cli import echo, fail, find_project
 
     project = find_project(project_name)
     project_id, name = project.id, project.name
     path = pathlib.Path(out)
-    summary = write_backup(project, path)
+    try:
+        summary = write_backup(project, path)
+    except OSError as error:
+        fail(f"cannot write {out}: {error.strerror or error}")
     # Recorded after the file is whole: the backup never holds its own entry.
     record("backup", project_id=project_id, target=f"file {path.name}",
            details={"rows": sum(summary.counts.values())})

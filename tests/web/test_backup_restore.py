@@ -253,3 +253,12 @@ def test_restore_names_a_file_that_is_not_a_backup(app, tmp_path):
     _write(tmp_path / "export.gz", [{"external_id": "a", "text": "x"}])
     with pytest.raises(RestoreRefused, match="not a Credence project backup"):
         restore_backup(tmp_path / "export.gz")
+
+
+def test_a_backup_that_cannot_be_written_says_why_and_leaves_no_file(runner, make, tmp_path):
+    make.project("Small")
+    result = runner.invoke(args=["backup", "Small", str(tmp_path / "missing" / "b.gz")])
+    assert result.exit_code != 0 and "cannot write" in result.output
+    assert not (tmp_path / "missing").exists()
+    assert runner.invoke(args=["backup", "Nope", str(tmp_path / "b.gz")]).exit_code != 0
+    assert not (tmp_path / "b.gz").exists()
