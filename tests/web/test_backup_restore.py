@@ -8,12 +8,13 @@ import gzip
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, insert, select
 
 from app.claimants.merge import undo_merge
 from app.extensions import db
-from app.models import AuditEvent, ClaimantEvent, Document, Project, User
+from app.models import AuditEvent, ClaimantEvent, Document, Project, Span, User
 from app.review.gold import undo_last
+from app.transfer.backup import backup_lines
 from app.transfer.backup_format import (
     JSON_REFERENCES,
     LOOSE_REFERENCES,
@@ -262,3 +263,24 @@ def test_a_backup_that_cannot_be_written_says_why_and_leaves_no_file(runner, mak
     assert not (tmp_path / "missing").exists()
     assert runner.invoke(args=["backup", "Nope", str(tmp_path / "b.gz")]).exit_code != 0
     assert not (tmp_path / "b.gz").exists()
+
+
+def test_a_backup_reads_one_snapshot_while_others_write(app, make):
+    project = make.project("Snap", alice="annotator")
+    document = make.document(project, assign=("alice",))
+    span = make.span(document, db.session.scalar(select(User)), 0, 3)
+    values = {"document_id": document.id, "annotator_id": span.annotator_id, "start": 4,
+              "end": 12, "text": document.text[4:12], "claimant_id": span.claimant_id,
+              "evidence_type": "official_statement", "note": "", "version": 1}
+    lines = backup_lines(project.id, project.name)
+    read = [next(lines) for _ in range(3)]  # the snapshot has begun
+    other = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        with other.begin() as connection:  # someone saves a span meanwhile
+            connection.execute(insert(Span.__table__), values)
+    finally:
+        other.dispose()
+    records = [json.loads(line) for line in read + list(lines)]
+    assert [r["row"]["start"] for r in records if r.get("table") == "spans"] == [0]
+    assert records[-1]["counts"]["spans"] == 1
+    assert count_rows("spans") == 2
