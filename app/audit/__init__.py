@@ -8,7 +8,8 @@
   in the same transaction as the change: an audit row exists exactly when the change does.
 - A review merge writes its gold rows and events in bulk (Core INSERTs the flush listener
   never sees): a second listener records one row per merge when its events are inserted.
-  A document marked adjudicated or reopened is recorded by the flush listener.
+  A decision undone (its gold event marked undone) and a document marked adjudicated or
+  reopened are recorded by the flush listener.
 - Routes that hand data out or take it in (exports, downloads, imports) are listed in
   AUDITED_ENDPOINTS and recorded after a successful answer; the matching commands
   (`flask export`, `flask import`, `flask claimants export`) by app/audit/commands.py;
@@ -155,9 +156,12 @@ def _describe(session: Session, obj, change: str) -> list[dict]:
                   "deleted": "member_removed"}[change]
         return [{"at": now, "project_id": obj.project_id, "action": action,
                  "target": f"user {obj.user_id}", "details": {"role": obj.role}}]
-    if isinstance(obj, GoldEvent) and change == "created":
+    if isinstance(obj, GoldEvent) and (change == "created" or (
+            change == "edited" and obj.undone_at is not None
+            and inspect(obj).attrs.undone_at.history.has_changes())):
+        action = f"review_{obj.action}" if change == "created" else "review_undone"
         return [{"at": now, "project_id": _project_of(session, obj.document_id),
-                 "action": f"review_{obj.action}", "target": f"gold span {obj.gold_span_id}",
+                 "action": action, "target": f"gold span {obj.gold_span_id}",
                  "details": {"document": obj.document_id, "batch": obj.batch}}]
     if isinstance(obj, DocumentReview) and change != "deleted":
         action = _review_status_change(obj)

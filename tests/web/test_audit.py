@@ -174,6 +174,22 @@ def test_review_decisions_merges_and_adjudication_are_recorded(app, reviewed):
     assert decision.target == f"gold span {decided.get_json()['id']}"
     [adjudicated] = _rows("review_adjudicated")
     assert adjudicated.target == f"document {document.id}" and adjudicated.username == "rui"
+    reopened = api.post(f"/api/v1/documents/{document.id}/review/status", headers=headers,
+                        json={"status": "in_review"})
+    assert reopened.status_code == 403  # reopening is for managers
+    assert _rows("review_reopened") == []
+
+
+def test_an_undone_decision_is_recorded(app, reviewed):
+    _project, document, lone, headers = reviewed
+    api = app.test_client()
+    decided = api.post(f"/api/v1/documents/{document.id}/gold", headers=headers, json={
+        "source_span_ids": [lone.id], "rejected": True, "reason": "annotator_error"})
+    assert decided.status_code == 201
+    assert api.post(f"/api/v1/documents/{document.id}/gold/undo",
+                    headers=headers).status_code == 200
+    [undone] = _rows("review_undone")
+    assert undone.username == "rui" and undone.target == f"gold span {decided.get_json()['id']}"
 
 
 def test_a_claimant_merge_is_recorded(runner, reviewed, make):
