@@ -32,6 +32,11 @@ from app.extensions import db
 from app.models import Claimant, ClaimantEvent
 from app.permissions import Denied, require_project, require_registry_claimant
 
+# A claimant just written can be edited, given an alias or merged next (OpenAPI links).
+THIS_CLAIMANT = {
+    "UpdateClaimant": ("api.update", {"claimant_id": "$response.body#/id"}),
+    "AddAlias": ("api.add_alias", {"claimant_id": "$response.body#/id"}),
+    "MergeClaimant": ("api.merge", {"claimant_id": "$response.body#/id"})}
 REGISTRY_FIELDS = ("type", "source_type", "affiliation_id", "role", "description",
                    "external_id")
 
@@ -76,7 +81,7 @@ def _fields(body) -> dict:
 
 @bp.post("/projects/<int:project_id>/registry")
 @operation("Create a confirmed claimant", body=RegistryCreate, responses={201: RegistryClaimant},
-           tags=("claimants",))
+           tags=("claimants",), links={201: THIS_CLAIMANT})
 def create(project_id: int):
     project = require_project(current_user, project_id, "reviewer")
     body = read_body()
@@ -140,7 +145,8 @@ def confirm(claimant_id: int):
 
 @bp.post("/claimants/<int:claimant_id>/merge")
 @operation("Merge a claimant into another", body=ClaimantMerge,
-           responses={200: ClaimantMerged}, tags=("claimants",))
+           responses={200: ClaimantMerged}, tags=("claimants",), links={200: {
+               "UndoMerge": ("api.undo", {"event_id": "$response.body#/event"})}})
 def merge(claimant_id: int):
     """Spans and gold spans move to `into`; undo with the event id."""
     source = require_registry_claimant(current_user, claimant_id)

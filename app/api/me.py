@@ -33,7 +33,8 @@ def list_my_tokens():
 
 
 @bp.post("/me/tokens")
-@operation("Create an API token", body=TokenCreate, responses={201: NewToken}, tags=("me",))
+@operation("Create an API token", body=TokenCreate, responses={201: NewToken}, tags=("me",),
+           links={201: {"Revoke": ("api.revoke_my_token", {"token_id": "$response.body#/id"})}})
 def create_my_token():
     """The token is in this answer only; it is stored as a hash."""
     body = read_body()

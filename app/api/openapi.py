@@ -115,6 +115,11 @@ def _operation(rule, endpoint: str, declared: Operation, used: list) -> dict:
     answers = {}
     for status, shape in declared.responses.items():
         answers[str(status)] = _response(shape, used)
+        links = declared.links.get(status)
+        if links:
+            answers[str(status)]["links"] = {
+                name: {"operationId": target.replace(".", "_"), "parameters": parameters}
+                for name, (target, parameters) in links.items()}
     for status, meaning in ERRORS.items():
         if status == 401 and declared.public:
             continue

@@ -30,6 +30,9 @@ class Operation:
     responses: dict[int, object] = field(default_factory=dict)
     public: bool = False  # no login needed
     tags: tuple[str, ...] = ()
+    # What a client (and the stateful fuzzing) can do next with an answer: OpenAPI links,
+    # {status: {name: (endpoint, {parameter: "$response.body#/id"})}}.
+    links: dict[int, dict[str, tuple[str, dict[str, str]]]] = field(default_factory=dict)
 
 
 OPERATIONS: dict[str, Operation] = {}  # by endpoint ("api.create_span")

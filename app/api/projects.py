@@ -15,7 +15,9 @@ from app.permissions import require_project, role_in, visible_projects
 
 @bp.get("/projects")
 @operation("The projects you belong to, with your role", responses={200: [ProjectSummary]},
-           tags=("projects",))
+           tags=("projects",), links={200: {
+               "ListDocuments": ("api.list_documents", {"project_id": "$response.body#/0/id"}),
+               "Registry": ("api.create", {"project_id": "$response.body#/0/id"})}})
 def list_projects():
     projects = db.session.scalars(visible_projects(current_user)).all()
     return jsonify([project_summary_json(p, role_in(current_user, p)) for p in projects])

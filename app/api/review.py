@@ -52,6 +52,9 @@ from app.review.units import review_document
 GOLD_FIELDS = {"start", "end", "text", "claimant", "claimant_id", "evidence_type", "note",
                "reason", "rejected", "source_span_ids"}
 READ_ONLY_GOLD_FIELDS = {"id", "document_id", "provenance", "reviewer", "updated_at", "version"}
+# A decision just written can be changed or deleted next (OpenAPI links).
+THIS_GOLD = {"UpdateGold": ("api.update_gold", {"gold_id": "$response.body#/id"}),
+             "DeleteGold": ("api.delete_gold", {"gold_id": "$response.body#/id"})}
 
 
 @bp.get("/projects/<int:project_id>/review")
@@ -92,7 +95,7 @@ def list_gold(document_id: int):
 
 @bp.post("/documents/<int:document_id>/gold")
 @operation("Decide a unit: a gold span, or \"not a claim\"", body=GoldCreate,
-           responses={201: Gold}, tags=("gold",))
+           responses={201: Gold}, tags=("gold",), links={201: THIS_GOLD})
 def create_gold(document_id: int):
     """409 if a source span was decided meanwhile, or the document is adjudicated."""
     document = require_document(current_user, document_id, "reviewer")
@@ -117,7 +120,8 @@ def create_gold(document_id: int):
 
 
 @bp.patch("/gold/<int:gold_id>")
-@operation("Change a decision", body=GoldUpdate, responses={200: Gold}, tags=("gold",))
+@operation("Change a decision", body=GoldUpdate, responses={200: Gold}, tags=("gold",),
+           links={200: THIS_GOLD})
 def update_gold(gold_id: int):
     """409 with `current` and who changed it when `version` is stale."""
     gold = require_gold(current_user, gold_id)

@@ -20,6 +20,10 @@ from app.permissions import (
     require_document,
 )
 
+# A span just written can be changed or deleted next (OpenAPI links).
+THIS_SPAN = {"UpdateSpan": ("api.update_span", {"span_id": "$response.body#/id"}),
+             "DeleteSpan": ("api.delete_span", {"span_id": "$response.body#/id"})}
+
 
 @bp.get("/documents/<int:document_id>/spans")
 @operation("A document's spans: yours, or a named annotator's", query=SpanListQuery,
@@ -38,7 +42,8 @@ def list_spans(document_id: int):
 
 
 @bp.post("/documents/<int:document_id>/spans")
-@operation("Create a span", body=SpanCreate, responses={201: Span}, tags=("spans",))
+@operation("Create a span", body=SpanCreate, responses={201: Span}, tags=("spans",),
+           links={201: THIS_SPAN})
 def create_span(document_id: int):
     """Needs an assignment to the document; 409 once it is submitted."""
     document = require_document(current_user, document_id)
@@ -59,7 +64,8 @@ def create_span(document_id: int):
 
 
 @bp.patch("/spans/<int:span_id>")
-@operation("Change your span", body=SpanUpdate, responses={200: Span}, tags=("spans",))
+@operation("Change your span", body=SpanUpdate, responses={200: Span}, tags=("spans",),
+           links={200: THIS_SPAN})
 def update_span(span_id: int):
     """409 with `current` when `version` is stale."""
     span, assignment = require_changeable_span(current_user, span_id)
