@@ -14,6 +14,7 @@ units when it matches there, and refuses the region otherwise.
 """
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 from app.formats.common import (
@@ -54,7 +55,7 @@ def _task(number: int, document: ImportedDocument, users: dict[str, int]) -> dic
         annotations.append({
             "id": number * 1000 + len(annotations) + 1,
             "completed_by": user_number,
-            "created_username": annotator or "gold",
+            "created_username": f"{annotator or 'gold'}, {user_number}",  # as LS writes it
             "ground_truth": annotator is None,
             "was_cancelled": False,
             "result": [r for i, s in enumerate(spans) for r in _regions(f"r{number}-{i}", s)],
@@ -128,12 +129,17 @@ def _read_task(task, where: str, scheme: Scheme, errors) -> ImportedDocument | N
         if annotation.get("ground_truth"):
             document.gold.extend(spans)
             continue
-        name = str(annotation.get("created_username") or "").split(",")[0].strip()
+        # Label Studio writes "<email>, <user id>"; only that last ", <number>" is dropped,
+        # so a username holding a comma is kept whole.
+        name = _USER_NUMBER.sub("", str(annotation.get("created_username") or "")).strip()
         name = name or f"labelstudio-{annotation.get('completed_by')}"
         for span in spans:
             span.annotator = name
         document.annotations.extend(spans)
     return document
+
+
+_USER_NUMBER = re.compile(r",\s*\d+\s*$")
 
 
 def index_id(where: str) -> str:

@@ -254,3 +254,15 @@ def test_xmi_writes_control_characters_xml_cannot_hold_as_replacement_characters
     assert len(document.text) == len(text)
     [read] = document.annotations
     assert (read.start, read.end, read.claimant, read.note) == (0, 9, "Bad\ufffdname", "x\ufffdy")
+
+
+def test_labelstudio_usernames_with_commas_read_back_whole():
+    from app.formats.common import ImportedAnnotation, ImportedDocument
+
+    spans = [ImportedAnnotation(name, 3, 12, TEXT[3:12], "Ministry of Water", None,
+                                "statistics") for name in ("smith, j", "jo,2", "alice")]
+    data = written(write_labelstudio, [ImportedDocument("d", "T", TEXT, annotations=spans)])
+    users = [a["created_username"] for a in json.loads(data)[0]["annotations"]]
+    assert users == ["smith, j, 1", "jo,2, 2", "alice, 3"]  # Label Studio's "<user>, <id>"
+    [document] = read_labelstudio(data, SCHEME).documents
+    assert sorted(a.annotator for a in document.annotations) == ["alice", "jo,2", "smith, j"]
