@@ -154,7 +154,7 @@ def require_assignment(user: User, document: Document) -> Assignment:
 def require_changeable_span(user: User, span_id: int) -> tuple[Span, Assignment]:
     """The user's own span and their assignment, while they are still in the project.
 
-    A save's one read: the span (with its document, project and claimant), the user's role
+    A save's one read: the span (with its document and claimant), the user's role
     and assignment in one query. Anything unusual (not found, not theirs, no longer a
     member) is answered by the step-by-step checks below, which choose 403 or 404."""
     row = db.session.execute(_span_access(), {"user_id": user.id, "span_id": span_id}).first()
@@ -232,8 +232,7 @@ def _span_access() -> Select:
         .outerjoin(Assignment, and_(Assignment.document_id == Span.document_id,
                                     Assignment.annotator_id == bindparam("user_id")))
         .where(Span.id == bindparam("span_id"))
-        .options(contains_eager(Span.document).joinedload(Document.project),
-                 joinedload(Span.claimant))
+        .options(contains_eager(Span.document), joinedload(Span.claimant))
     )
 
 

@@ -130,7 +130,6 @@ def update_span(span: Span, assignment: Assignment, *, version: int,
     if span.version != version:
         raise VersionConflict(span)
     document = span.document
-    project = document.project
     changes: dict = {}
     if start is not UNSET or end is not UNSET or text is not UNSET:
         if text is UNSET:
@@ -140,13 +139,14 @@ def update_span(span: Span, assignment: Assignment, *, version: int,
         changes["text"] = text
         _check_quote(document, changes["start"], changes["end"], text)
     if evidence_type is not UNSET:
-        _check_evidence_type(project, evidence_type)
+        _check_evidence_type(document.project, evidence_type)
         changes["evidence_type"] = evidence_type
     if note is not UNSET:
         _check_note(note)
         changes["note"] = note
     if claimant is not UNSET:
-        changes["claimant"] = resolve_claimant(project, claimant, assignment.annotator)
+        changes["claimant"] = resolve_claimant(document.project, claimant,
+                                               assignment.annotator)
     # Everything is checked before the span changes, so autoflush (run by the queries
     # above) never writes a half-changed span and the version moves once per request.
     for name, value in changes.items():
