@@ -38,6 +38,8 @@ from app.transfer.backup_format import (
 # Caches, not data: a restored project gets its own.
 SKIPPED_COLUMNS = {("projects", "claimant_registry_version"), ("projects", "changed_at")}
 READ_BATCH = 1000
+# Rows read at a time, where rows are large: a batch of documents holds their texts.
+READ_BATCHES = {"documents": 50}
 
 
 def table(name: str) -> Table:
@@ -120,7 +122,8 @@ def _rows(connection, name: str, project_id: int) -> Iterator[dict]:
     columns = [source.c[column] for column in backed_up_columns(name)]
     query = select(*columns).where(_belongs_to(name, project_id)).order_by(
         *source.primary_key.columns)
-    result = connection.execute(query.execution_options(yield_per=READ_BATCH))
+    result = connection.execute(query.execution_options(
+        yield_per=READ_BATCHES.get(name, READ_BATCH)))
     for row in result.mappings():
         yield dict(row)
 
