@@ -253,22 +253,24 @@ def _check_database(url: str, seed: dict, acks_path: pathlib.Path) -> dict:
     }
 
 
-# What profiling a save showed (2026-11-30, in-process test client, cProfile and
-# time.process_time); kept here so each run's section names where the time goes.
+# What profiling a save showed (2026-11-30: cProfile, pyinstrument and time.process_time around
+# test-client saves); kept here so each run's section names where the time goes.
 BOTTLENECKS = (
-    "Where the time goes (profiled 2026-11-30, in process, on a busy machine): a create runs "
-    "6 SQL statements (the token with its user; the document with its project, the user's "
+    "Where the time goes (profiled 2026-11-30, in process on PostgreSQL): a create runs 6 "
+    "SQL statements (the token with its user; the document with its project, the user's "
     "role and assignment; the registry stamp; the claimant; INSERT span; INSERT audit row) "
-    "and an edit 4 (token; span with document, project, role, assignment and claimant; "
-    "UPDATE with the version check; audit row), down from 14 and 11; app CPU about 3.5-4.5 "
-    "ms a create and 2.5-3 ms an edit on SQLite, 1-2 ms more on PostgreSQL (psycopg's "
-    "per-statement work), down from 7-11 ms. Saves no longer write the project row, so "
-    "they no longer queue on its lock. What is left is CPU: the ORM's flush (about a "
-    "quarter of a save), Flask's request machinery and hooks (a fifth), the token check, "
-    "then the two permission reads. On this 2-core machine the server, PostgreSQL and the "
-    "load generator share the cores (the table's CPU columns), so the saves per second "
-    "are bounded by their sum per save; other engineers' work on the machine lowers every "
-    "figure.")
+    "and an edit 4 (token; the span with its document, claimant, the user's role and "
+    "assignment; UPDATE with the version check; audit row), down from 14 and 11, with a "
+    "session cookie as with a token; app CPU about 4.1 ms a create and 3.0 ms an edit, "
+    "down from 10-11 ms. Saves no longer write the project row, so they no longer queue on "
+    "its lock. The bottleneck is now CPU, and the two cores are shared: per save the table "
+    "shows the gunicorn workers' CPU, PostgreSQL's and the load generator's, and their sum "
+    "bounds the saves per second (2 cores / 6.5 ms = about 300/s; near that bound every "
+    "save waits in a queue, which is what p99 then measures). Of the app's part: the ORM's "
+    "flush with the audit row about 30%, the token check and the permission read about "
+    "25%, Flask's request machinery and hooks about 20%, gunicorn's HTTP handling (a new "
+    "connection per request with sync workers) most of the difference between the "
+    "in-process and the gunicorn figure, the API's validation and JSON about 4%.")
 
 
 def write_section(figures: dict) -> None:
