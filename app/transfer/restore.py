@@ -130,6 +130,8 @@ class _Restore:
         if not ended:
             raise RestoreRefused(f"the file ends at line {self.line} without its end line: "
                                  "it was cut short")
+        if self.project_id is None:
+            raise RestoreRefused("the file holds no project row")
         check_offsets(self.project_id, self.maps)
         return self._finish()
 

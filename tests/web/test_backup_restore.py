@@ -218,6 +218,9 @@ def test_a_changed_or_broken_line_restores_nothing(runner, backup_file, tmp_path
         handle.write(json.dumps(records[0]) + "\n" + '{"table": "projects", "row": {\n')
     assert "line 2: not a JSON line" in _refused(runner, tmp_path / "json.gz")
 
+    _write(tmp_path / "hollow.gz", [records[0], {"end": True, "counts": {}}])
+    assert "the file holds no project row" in _refused(runner, tmp_path / "hollow.gz")
+
     (tmp_path / "plain.jsonl").write_text("{}\n")
     assert "damaged or cut short" in _refused(runner, tmp_path / "plain.jsonl")
 
