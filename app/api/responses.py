@@ -20,6 +20,8 @@ class Shape(BaseModel):
 
 
 class Error(Shape):
+    """Every refusal: the message, and the input at fault."""
+
     error: str
     field: str | None = Field(default=None, description="the input at fault, when one is")
     current: dict[str, Any] | None = Field(
@@ -28,18 +30,24 @@ class Error(Shape):
 
 
 class ProjectSummary(Shape):
+    """A project you belong to, with your role."""
+
     id: int
     name: str
     role: Literal["annotator", "reviewer", "manager"] | None
 
 
 class Project(ProjectSummary):
+    """A project's scheme, word snapping and guidelines."""
+
     scheme: dict[str, Any] = Field(description="evidence_types, claimant_types, source_types")
     snap_to_words: bool
     guidelines: str = Field(description="Markdown")
 
 
 class DocumentSummary(Shape):
+    """A document in a project's list."""
+
     id: int
     external_id: str
     title: str
@@ -47,6 +55,8 @@ class DocumentSummary(Shape):
 
 
 class Document(DocumentSummary):
+    """A document with its text."""
+
     project_id: int
     url: str | None
     published: str | None = Field(description="an ISO date")
@@ -61,6 +71,8 @@ class ClaimantBrief(Shape):
 
 
 class Span(Shape):
+    """A span: offsets in code points, its quote, claimant and evidence type."""
+
     id: int
     start: int
     end: int
@@ -73,12 +85,16 @@ class Span(Shape):
 
 
 class ClaimantMatch(ClaimantBrief):
+    """An autocomplete match."""
+
     status: Literal["confirmed", "proposed"]
     aliases: list[str]
     matched: str = Field(description="the name or alias that matched")
 
 
 class RegistryClaimant(ClaimantBrief):
+    """A claimant of the registry."""
+
     source_type: str | None
     affiliation_id: int | None
     role: str
@@ -91,17 +107,23 @@ class RegistryClaimant(ClaimantBrief):
 
 
 class ClaimantMerged(Shape):
+    """The merge, as an event that can be undone."""
+
     event: int
     into: int
     summary: str
 
 
 class ClaimantRestored(Shape):
+    """The claimant a merge undo restored."""
+
     restored: RegistryClaimant
     project: int
 
 
 class Token(Shape):
+    """An API token (never the token itself)."""
+
     id: int
     name: str
     created_at: str | None
@@ -111,14 +133,20 @@ class Token(Shape):
 
 
 class NewToken(Token):
+    """A new API token, with the token itself."""
+
     token: str = Field(description="shown this once only")
 
 
 class AssignmentStatus(Shape):
+    """Your assignment's status now."""
+
     status: Status
 
 
 class QueueRow(Shape):
+    """A document in the review queue."""
+
     id: int
     external_id: str
     title: str
@@ -132,6 +160,8 @@ class QueueRow(Shape):
 
 
 class Gold(Shape):
+    """A gold decision."""
+
     id: int
     document_id: int
     start: int
@@ -150,6 +180,8 @@ class Gold(Shape):
 
 
 class DocumentReview(Shape):
+    """A document's units for review."""
+
     document: dict[str, Any]
     status: str
     annotators: list[str]
@@ -160,6 +192,8 @@ class DocumentReview(Shape):
 
 
 class GoldEvent(Shape):
+    """A change to the gold layer."""
+
     id: int
     gold_span_id: int | None
     action: Literal["create", "update", "delete"]
@@ -172,6 +206,8 @@ class GoldEvent(Shape):
 
 
 class GoldUndone(Shape):
+    """What the undo reverted."""
+
     undone: int
     gold_span_ids: list[int]
 
@@ -188,15 +224,21 @@ class MergeProposal(Shape):
 
 
 class MergeResult(Shape):
+    """The units merged (or, with dry_run, that would be)."""
+
     dry_run: bool
     units: list[MergeProposal]
 
 
 class ReviewState(Shape):
+    """The document's review status now."""
+
     status: str
 
 
 class Returned(Shape):
+    """The work sent back."""
+
     annotator: str
     status: Status
     note: str | None

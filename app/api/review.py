@@ -68,7 +68,7 @@ def review_queue(project_id: int):
         evidence_type=query.evidence_type,
         kind=query.kind,
         status=query.status,
-        claimant_id=int(query.claimant) if query.claimant else None,
+        claimant_id=query.claimant,
     )
     anonymous = project.anonymous_review
     return jsonify([queue_row_json(row, anonymous)
@@ -240,10 +240,10 @@ def _optional(value):
     return None if _unset(value) else value
 
 
-def _version_argument(value: str | None) -> int:
-    if value is None or int(value) >= 2**31:
+def _version_argument(value: int | None) -> int:
+    if value is None:
         raise ServiceError("version is required (the version you read)", "version")
-    return int(value)
+    return value
 
 
 def _merge_arguments() -> tuple[str, float, bool]:

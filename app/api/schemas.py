@@ -237,6 +237,10 @@ class Query(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+# A number in a query string: digits, read as an integer (not strict: it arrives as text).
+QueryInteger = Annotated[int, Field(ge=0, le=LARGEST_INTEGER)]
+
+
 class SpanListQuery(Query):
     annotator: Text | None = Field(default=None, description="another annotator's spans "
                                    "(reviewers and managers; yourself for anyone)")
@@ -255,8 +259,7 @@ class ReviewQueueQuery(Query):
     kind: Literal[KINDS] | None = Field(default=None, description="a kind of disagreement")
     annotator: Text | None = None
     evidence_type: Text | None = None
-    claimant: Annotated[str, Field(pattern=r"^[0-9]{1,10}$")] | None = Field(
-        default=None, description="a claimant id")
+    claimant: QueryInteger | None = Field(default=None, description="a claimant id")
 
 
 class GoldListQuery(Query):
@@ -265,7 +268,7 @@ class GoldListQuery(Query):
 
 
 class GoldDeleteQuery(Query):
-    version: Annotated[str, Field(pattern=r"^[0-9]{1,10}$")] | None = Field(
+    version: QueryInteger | None = Field(
         default=None, description="the version read (or a body {\"version\": N})")
 
 
