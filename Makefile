@@ -41,8 +41,9 @@ test: dev-setup
 bench: dev-setup
 	$(BIN)/python bench/run_all.py $(BENCH)
 
-## make loadtest: PostgreSQL + gunicorn (4 workers) on 127.0.0.1, 50 annotators and 5 reviewers
-## for LOADTEST_SECONDS (60, at most 120); then every acknowledged save is checked in the database
+## make loadtest: PostgreSQL + gunicorn (4 workers) on 127.0.0.1, 50 annotators offering
+## LOADTEST_RATE saves/s (300; 0 = closed loop, for capacity) and 5 reviewers for LOADTEST_SECONDS
+## (60, at most 120); then every acknowledged save is checked in the database
 loadtest: dev-setup
 	$(BIN)/python loadtest/run.py
 
