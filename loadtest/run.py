@@ -268,9 +268,10 @@ BOTTLENECKS = (
     "bounds the saves per second (2 cores / 6.5 ms = about 300/s; near that bound every "
     "save waits in a queue, which is what p99 then measures). Of the app's part: the ORM's "
     "flush with the audit row about 30%, the token check and the permission read about "
-    "25%, Flask's request machinery and hooks about 20%, gunicorn's HTTP handling (a new "
-    "connection per request with sync workers) most of the difference between the "
-    "in-process and the gunicorn figure, the API's validation and JSON about 4%.")
+    "25%, Flask's request machinery and hooks about 20%, the API's validation and JSON "
+    "about 4%. gunicorn itself adds little: one sync worker fed one save at a time used "
+    "3.3-3.9 ms per save; the table's higher figure is the cost of a full machine (both "
+    "cores busy, each runs slower) and of the reviewers' reads.")
 
 
 def write_section(figures: dict) -> None:
