@@ -33,6 +33,22 @@ DATABASE_UNAVAILABLE = ("The database cannot be reached right now (it may be res
 RETRY_AFTER_SECONDS = 5
 
 
+# SQLite's OperationalError messages that mean "busy or unreachable", not "wrong statement".
+SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error",
+                      "database or disk is full")
+
+
+def database_is_unreachable(error: Exception) -> bool:
+    """Whether a database error means the database cannot serve now (a retry may succeed)."""
+    if isinstance(error, PoolTimeout) or getattr(error, "connection_invalidated", False):
+        return True
+    original = getattr(error, "orig", None)
+    if type(original).__module__.startswith("sqlite3"):
+        message = str(original).lower()
+        return any(part in message for part in SQLITE_UNAVAILABLE)
+    return True  # psycopg's OperationalError: refused, dropped, shut down, out of resources
+
+
 class ServiceError(Exception):
     """The one error every service raises for a refused operation.
 
@@ -122,6 +138,10 @@ def init_errors(app: Flask) -> None:
         # OperationalError: the connection was refused or dropped (and lock timeouts); the
         # pool forgets a dropped connection (SQLAlchemy invalidates it), so the next request
         # connects anew and the app recovers by itself once the database is back.
+        # SQLite also raises OperationalError for a bug ("no such table", a syntax error):
+        # that is a 500 with the statement logged, not a "try again" that would hide it.
+        if not database_is_unreachable(error):
+            return unexpected_error(error)
         from app.extensions import db, login_manager
 
         try:
