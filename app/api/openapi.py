@@ -30,7 +30,9 @@ ERRORS = {
     403: "In the project, but not allowed: role too low, not assigned, another's work",
     404: "No such thing, or in a project you are not in, or another annotator's span",
     409: "Conflicts with the current state: a stale version, a submitted document...",
+    413: "The body is larger than the upload limit",
     422: "A value is wrong or missing; `field` names it",
+    503: "The database cannot answer just now; nothing was changed, try again",
 }
 FILE_TYPES = ("application/x-ndjson", "application/json", "application/ld+json",
               "text/csv", "application/zip", "application/xml", "text/plain")
