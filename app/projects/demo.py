@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from app.annotate.service import ClaimantChoice
 from app.demo import demo_path
 from app.extensions import db
-from app.annotate.service import ClaimantChoice
 from app.models import Claimant, ClaimantAlias, Project, User
 from app.projects.importer import import_file
 from app.projects.service import assign_documents, create_project, set_member

@@ -132,6 +132,7 @@ def test_each_new_claimant_starts_with_an_empty_type(open_page, seed):
     page.locator("#claimant-type").select_option("other")
     page.locator("#claimant-input").press("Enter")
     panel.wait_for(state="hidden")
-    types = {span["claimant"]: span["claimant_type"] for span in seed.spans(seeded.document_id, "alice")}
+    spans = seed.spans(seeded.document_id, "alice")
+    types = {span["claimant"]: span["claimant_type"] for span in spans}
     assert types == {"Ministry of Health": "government", "Syrian rebel officials": "other"}
     assert page.js_errors == [] and page.csp_violations == []
