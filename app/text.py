@@ -32,6 +32,15 @@ def is_storable_text(value: str) -> bool:
     return True
 
 
+_YES_WORDS = {"1", "true", "yes", "on"}
+
+
+def is_yes(value: str) -> bool:
+    """A switch in a query string (export's `excel`, the agreement's `include_unsubmitted`):
+    1, true, yes or on, in any case, is on; anything else is off."""
+    return value.strip().lower() in _YES_WORDS
+
+
 def terminal_safe(text: str, keep: str = "\n") -> str:
     """`text` with every character a terminal would act on written as a visible escape.
 

@@ -20,6 +20,8 @@ from app.agreement_views.service import (
     options_as_args,
     options_from_args,
 )
+from app.api.json_input import validated
+from app.api.schemas import AgreementQuery
 from app.errors import ServiceError, error_response
 from app.models import Project
 from app.permissions import project_role_required, role_in
@@ -62,8 +64,11 @@ def report_progress(project: Project):
 @bp.route("/api/v1/projects/<int:project_id>/agreement")
 @project_role_required("reviewer")
 def api_report(project: Project):
+    """Its query string is validated with the schema its OpenAPI description shows
+    (app.api.schemas.AgreementQuery)."""
     try:
-        report = agreement_report(project, options_from_args(request.args))
+        query = validated(AgreementQuery, AgreementQuery.arguments(request.args))
+        report = agreement_report(project, query.options())
     except ServiceError as error:
         return error_response(error.status, error.message, error.field)
     return jsonify(report)

@@ -31,7 +31,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask import current_app
@@ -44,6 +44,7 @@ from app.claimants.profiles import affiliation_roots
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import Assignment, Document, Project, ProjectMember, Span, User
+from app.text import is_yes
 
 MODES = ("overlap", "exact")
 REPORT_FORMAT = 2  # bumped when the report's keys change, so no older cached report is served
@@ -51,7 +52,6 @@ WAIT_SECONDS = 120  # how long a caller waits for another worker's computation o
 POLL_SECONDS = 0.2
 DEFAULT_BOOTSTRAP_DRAWS = 1000
 MAX_ID = 2**31 - 1
-_TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -66,24 +66,40 @@ class AgreementOptions:
 
 
 def options_from_args(args: Mapping) -> AgreementOptions:
-    """Parse query parameters (a request's `args`, or a plain dict from the CLI).
+    """Parse query parameters (the dashboard's `args`, or a plain dict from the CLI); a bad
+    value names its field (422). The API reads the same parameters with its schema
+    (app.api.schemas.AgreementQuery), built from the same constants and functions.
 
     `annotators` and `documents` accept comma-separated lists, repeated parameters, or both.
     """
-    mode = (args.get("mode") or "overlap").strip()
+    mode = args.get("mode") or AgreementOptions.mode
     if mode not in MODES:
         raise ServiceError(f"unknown mode {mode!r}: use overlap or exact", "mode")
-    annotators = _list_argument(args, "annotators")
-    documents = None
-    document_words = _list_argument(args, "documents")
-    if document_words is not None:
-        # Ids beyond a 32-bit integer cannot exist; PostgreSQL would refuse to compare them.
-        if not all(word.isascii() and word.isdigit() and int(word) <= MAX_ID
-                   for word in document_words):
-            raise ServiceError("documents must be document ids (whole numbers)", "documents")
-        documents = tuple(sorted({int(word) for word in document_words}))
-    include = str(args.get("include_unsubmitted") or "").strip().lower() in _TRUE_WORDS
-    return AgreementOptions(mode, annotators, documents, include)
+    try:
+        documents = document_ids(_values(args, "documents"))
+    except ValueError as error:
+        raise ServiceError(f"documents {error}", "documents") from None
+    include = is_yes(str(args.get("include_unsubmitted") or ""))
+    return AgreementOptions(mode, listed_words(_values(args, "annotators")), documents, include)
+
+
+def listed_words(values: Iterable[str]) -> tuple[str, ...] | None:
+    """The words of comma-separated values, each once, sorted; None when there are none."""
+    words = {word.strip() for value in values for word in str(value).split(",")}
+    words.discard("")
+    return tuple(sorted(words)) if words else None
+
+
+def document_ids(values: Iterable[str]) -> tuple[int, ...] | None:
+    """Document ids from comma-separated values, sorted; None when there are none. ValueError
+    for a word that is not one: ids beyond a 32-bit integer cannot exist, and PostgreSQL
+    would refuse to compare them."""
+    words = listed_words(values)
+    if words is None:
+        return None
+    if not all(word.isascii() and word.isdigit() and int(word) <= MAX_ID for word in words):
+        raise ValueError("must be document ids (whole numbers)")
+    return tuple(sorted({int(word) for word in words}))
 
 
 def options_as_args(options: AgreementOptions) -> dict[str, str | list[str]]:
@@ -101,14 +117,11 @@ def options_as_args(options: AgreementOptions) -> dict[str, str | list[str]]:
     return args
 
 
-def _list_argument(args: Mapping, name: str) -> tuple[str, ...] | None:
-    values = args.getlist(name) if hasattr(args, "getlist") else _as_list(args.get(name))
-    words = {word.strip() for value in values for word in str(value).split(",")}
-    words.discard("")
-    return tuple(sorted(words)) if words else None
-
-
-def _as_list(value) -> list:
+def _values(args: Mapping, name: str) -> list:
+    """Every value of a repeatable parameter: a request's `getlist`, or a CLI dict's value."""
+    if hasattr(args, "getlist"):
+        return args.getlist(name)
+    value = args.get(name)
     if value is None:
         return []
     return list(value) if isinstance(value, list | tuple) else [value]

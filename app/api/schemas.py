@@ -15,7 +15,7 @@ claimant names) are checked by the services, which name the field too.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -27,12 +27,15 @@ from pydantic import (
     StrictInt,
     StrictStr,
 )
+from werkzeug.datastructures import MultiDict
 
-from app.agreement_views.service import MODES
+from app.agreement_views.service import MODES, AgreementOptions, listed_words
+from app.agreement_views.service import document_ids as agreement_document_ids
 from app.models import REVIEW_STATUSES
 from app.review.service import KINDS
-from app.text import is_storable_text
-from app.transfer.export import EXPORT_FORMATS, LAYERS, SCOPES
+from app.text import is_storable_text, is_yes
+from app.transfer.export import EXPORT_FORMATS, LAYERS, MAX_DOCUMENT_IDS, SCOPES, ExportOptions
+from app.transfer.export import document_ids as export_document_ids
 
 # Ids, offsets and versions are 32-bit INTEGER columns.
 LARGEST_INTEGER = 2**31 - 1
@@ -236,7 +239,27 @@ class ReturnWork(Body):
 class Query(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
+    @classmethod
+    def arguments(cls, args: MultiDict) -> dict:
+        """What to validate from a query string: every value of a list parameter (given
+        repeated, `?annotators=a&annotators=b`), else the first; empty values left out."""
+        values = {}
+        for name, field in cls.model_fields.items():
+            given = [value for value in args.getlist(name) if value]
+            if given:
+                values[name] = given if _is_list(field.annotation) else given[0]
+        return values
 
+
+def _is_list(annotation) -> bool:
+    """Whether a field's type is a list, behind `| None` and Annotated[...]."""
+    if get_origin(annotation) is list:
+        return True
+    return any(_is_list(inner) for inner in get_args(annotation))
+
+
+# A switch: 1, true, yes or on (any case) is on, any other value off (app.text.is_yes).
+Switch = Annotated[str, AfterValidator(is_yes)]
 # A number in a query string: digits, read as an integer (not strict: it arrives as text).
 QueryInteger = Annotated[int, Field(ge=0, le=LARGEST_INTEGER)]
 
@@ -277,16 +300,49 @@ class AliasQuery(Query):
 
 
 class ExportQuery(Query):
-    format: Literal[tuple(EXPORT_FORMATS)] | None = Field(default=None, description="jsonl")
-    layer: Literal[LAYERS] | None = Field(default=None, description="all (annotators: their "
-                                          "own work)")
-    scope: Literal[SCOPES] | None = Field(default=None, description="submitted")
-    documents: str | None = Field(default=None, description="comma-separated external ids")
-    excel: str | None = Field(default=None, description="1: a CSV byte-order mark")
+    """The export's options (docs/formats.md): validated here, then ExportOptions, the
+    service's input (the download page and `flask export` read the same parameters with
+    app.transfer.export.options_from_args, from the same constants and functions)."""
+
+    format: Literal[tuple(EXPORT_FORMATS)] | None = Field(
+        default=None, description=f"default {ExportOptions.format}")
+    layer: Literal[LAYERS] | None = Field(
+        default=None, description=f"default {ExportOptions.layer}; annotators get their own "
+        "work only, layer=annotators")
+    scope: Literal[SCOPES] | None = Field(
+        default=None, description=f"default {ExportOptions.scope}")
+    documents: Annotated[Text, AfterValidator(export_document_ids)] | None = Field(
+        default=None, description="external document ids, comma-separated, at most "
+        f"{MAX_DOCUMENT_IDS} (default: every document in scope)")
+    excel: Switch | None = Field(default=None, description="1, true, yes or on: start a CSV "
+                                 "with a byte-order mark for Excel")
+
+    def options(self, **defaults) -> ExportOptions:
+        return ExportOptions(**{**defaults, **_given(self)})
 
 
 class AgreementQuery(Query):
-    mode: Literal[MODES] | None = None
-    annotators: str | None = Field(default=None, description="comma-separated usernames")
-    documents: str | None = Field(default=None, description="comma-separated document ids")
-    include_unsubmitted: str | None = None
+    """The agreement report's options (docs/agreement-dashboard.md): validated here, then
+    AgreementOptions (the dashboard and `flask agreement` read the same parameters with
+    app.agreement_views.service.options_from_args, from the same constants and functions).
+    Lists are comma-separated, or the parameter repeated, or both."""
+
+    mode: Literal[MODES] | None = Field(
+        default=None, description=f"how spans are matched into units; default "
+        f"{AgreementOptions.mode}")
+    annotators: Annotated[list[Text], AfterValidator(listed_words)] | None = Field(
+        default=None, description="usernames, comma-separated or the parameter repeated (default: "
+        "everyone whose work counts)")
+    documents: Annotated[list[Text], AfterValidator(agreement_document_ids)] | None = Field(
+        default=None, description="document ids, comma-separated or the parameter repeated "
+        "(default: every document)")
+    include_unsubmitted: Switch | None = Field(
+        default=None, description="1, true, yes or on: count work not yet submitted")
+
+    def options(self) -> AgreementOptions:
+        return AgreementOptions(**_given(self))
+
+
+def _given(query: Query) -> dict:
+    """The fields the query string gave (an empty value counts as absent), as validated."""
+    return {name: getattr(query, name) for name in query.model_fields_set}

@@ -19,6 +19,7 @@ from app.formats.common import ExportContext
 from app.formats.writers import EXPORT_FORMATS
 from app.models import Project
 from app.projects.service import project_scheme
+from app.text import is_yes
 from app.transfer.rows import (
     ExportSelection,
     count_documents,
@@ -31,7 +32,6 @@ LAYERS = ("annotators", "gold", "all")
 SCOPES = ("submitted", "adjudicated", "all")
 CHUNK_BYTES = 64 * 1024  # a streamed response writes in pieces of about this size
 MAX_DOCUMENT_IDS = 1000
-_TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
@@ -52,26 +52,34 @@ class ExportFile:
 
 
 def options_from_args(args: Mapping) -> ExportOptions:
-    """Export options from a query string, form or CLI; a bad value names its field (422)."""
-    def choice(name: str, allowed, default: str) -> str:
-        value = (args.get(name) or default).strip()
+    """Export options from the download page's query string or the CLI; a bad value names its
+    field (422). The API reads the same parameters with its schema (app.api.schemas
+    .ExportQuery), built from the same constants and functions."""
+    given: dict = {}
+    for name, allowed in (("format", tuple(EXPORT_FORMATS)), ("layer", LAYERS),
+                          ("scope", SCOPES)):
+        value = args.get(name)
+        if not value:  # absent or empty: the default
+            continue
         if value not in allowed:
             raise ServiceError(f"{name} must be one of {', '.join(allowed)}, not {value[:40]!r}",
                                name)
-        return value
+        given[name] = value
+    try:
+        given["documents"] = document_ids(args.get("documents") or "")
+    except ValueError as error:
+        raise ServiceError(f"documents: {error}", "documents") from None
+    given["excel"] = is_yes(args.get("excel") or "")
+    return ExportOptions(**given)
 
-    raw_ids = args.get("documents") or ""
-    ids = tuple(dict.fromkeys(part.strip() for part in re.split(r"[,\n]", raw_ids)
-                              if part.strip()))
+
+def document_ids(raw: str) -> tuple[str, ...]:
+    """External document ids separated by commas or new lines, each once, in their order;
+    ValueError beyond MAX_DOCUMENT_IDS."""
+    ids = tuple(dict.fromkeys(part.strip() for part in re.split(r"[,\n]", raw) if part.strip()))
     if len(ids) > MAX_DOCUMENT_IDS:
-        raise ServiceError(f"at most {MAX_DOCUMENT_IDS} document ids at once", "documents")
-    return ExportOptions(
-        format=choice("format", tuple(EXPORT_FORMATS), "jsonl"),
-        layer=choice("layer", LAYERS, "all"),
-        scope=choice("scope", SCOPES, "submitted"),
-        documents=ids,
-        excel=str(args.get("excel") or "").strip().lower() in _TRUE_WORDS,
-    )
+        raise ValueError(f"at most {MAX_DOCUMENT_IDS} document ids at once")
+    return ids
 
 
 def export_filename(project: Project, options: ExportOptions, today: dt.date | None = None,
