@@ -32,10 +32,13 @@ from app.extensions import db
 from app.models import Claimant, ClaimantEvent
 from app.permissions import Denied, require_project, require_registry_claimant
 
-# A claimant just written can be edited, given an alias or merged next (OpenAPI links).
+# A claimant just written can be edited, renamed, given or lose an alias, or merged next
+# (OpenAPI links; the stateful fuzzing in tests/web/api/test_openapi_fuzz.py follows them).
 THIS_CLAIMANT = {
     "UpdateClaimant": ("api.update", {"claimant_id": "$response.body#/id"}),
     "AddAlias": ("api.add_alias", {"claimant_id": "$response.body#/id"}),
+    "RemoveAlias": ("api.remove_alias", {"claimant_id": "$response.body#/id",
+                                         "query.alias": "$response.body#/aliases/0"}),
     "MergeClaimant": ("api.merge", {"claimant_id": "$response.body#/id"})}
 REGISTRY_FIELDS = ("type", "source_type", "affiliation_id", "role", "description",
                    "external_id")
@@ -96,7 +99,7 @@ def create(project_id: int):
 
 @bp.patch("/claimants/<int:claimant_id>")
 @operation("Edit or rename a claimant", body=RegistryUpdate, responses={200: RegistryClaimant},
-           tags=("claimants",))
+           tags=("claimants",), links={200: THIS_CLAIMANT})
 def update(claimant_id: int):
     """A new name keeps the old one as an alias; 409 if a confirmed claimant has it."""
     claimant = require_registry_claimant(current_user, claimant_id)
@@ -113,7 +116,7 @@ def update(claimant_id: int):
 
 @bp.post("/claimants/<int:claimant_id>/aliases")
 @operation("Add an alias", body=AliasCreate, responses={201: RegistryClaimant},
-           tags=("claimants",))
+           tags=("claimants",), links={201: THIS_CLAIMANT})
 def add_alias(claimant_id: int):
     claimant = require_registry_claimant(current_user, claimant_id)
     service.add_alias(claimant, read_body().alias, current_user)
@@ -157,7 +160,9 @@ def merge(claimant_id: int):
 
 
 @bp.post("/claimant-events/<int:event_id>/undo")
-@operation("Undo a merge exactly", responses={200: ClaimantRestored}, tags=("claimants",))
+@operation("Undo a merge exactly", responses={200: ClaimantRestored}, tags=("claimants",),
+           links={200: {"UpdateClaimant": ("api.update",
+                                           {"claimant_id": "$response.body#/restored/id"})}})
 def undo(event_id: int):
     event = db.session.get(ClaimantEvent, event_id)
     if event is None:

@@ -29,7 +29,10 @@ from app.permissions import (
            tags=("documents",), links={200: {
                "GetDocument": ("api.get_document", {"document_id": "$response.body#/0/id"}),
                "CreateSpan": ("api.create_span", {"document_id": "$response.body#/0/id"}),
-               "ListSpans": ("api.list_spans", {"document_id": "$response.body#/0/id"})}})
+               "ListSpans": ("api.list_spans", {"document_id": "$response.body#/0/id"}),
+               "CreateGold": ("api.create_gold", {"document_id": "$response.body#/0/id"}),
+               "ReviewDocument": ("api.document_review",
+                                  {"document_id": "$response.body#/0/id"})}})
 def list_documents(project_id: int):
     """Annotators: their assigned documents; reviewers and managers: all. Import order."""
     project = require_project(current_user, project_id)

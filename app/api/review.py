@@ -52,9 +52,13 @@ from app.review.units import review_document
 GOLD_FIELDS = {"start", "end", "text", "claimant", "claimant_id", "evidence_type", "note",
                "reason", "rejected", "source_span_ids"}
 READ_ONLY_GOLD_FIELDS = {"id", "document_id", "provenance", "reviewer", "updated_at", "version"}
-# A decision just written can be changed or deleted next (OpenAPI links).
+# A decision just written can be changed or deleted next, with the version read (OpenAPI
+# links; the stateful fuzzing in tests/web/api/test_openapi_fuzz.py follows them).
 THIS_GOLD = {"UpdateGold": ("api.update_gold", {"gold_id": "$response.body#/id"}),
-             "DeleteGold": ("api.delete_gold", {"gold_id": "$response.body#/id"})}
+             "DeleteGold": ("api.delete_gold", {"gold_id": "$response.body#/id",
+                                                "query.version": "$response.body#/version"}),
+             "GoldHistory": ("api.gold_history", {"document_id": "$response.body#/document_id"}),
+             "UndoGold": ("api.undo_gold", {"document_id": "$response.body#/document_id"})}
 
 
 @bp.get("/projects/<int:project_id>/review")
