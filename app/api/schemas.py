@@ -105,11 +105,10 @@ class SpanCreate(Body):
     annotator: Any = ignored("read-only: ignored")
 
 
-class SpanUpdate(Body):
-    """Changes to your own span: `version` (the one you read) and any other field; `text` is
-    required when `start` or `end` is given."""
+class SpanChanges(Body):
+    """Where a span lies, its quote and its labels, each optional: the fields a change to a
+    span or a gold span may give, and a decision (gold) that needs only what it decides."""
 
-    version: Integer
     start: Offset = absent()
     end: Offset = absent()
     text: Text = absent()
@@ -117,6 +116,13 @@ class SpanUpdate(Body):
     claimant: ClaimantName = absent()
     claimant_id: Integer = absent()
     note: Text = absent(max_length=2000)
+
+
+class SpanUpdate(SpanChanges):
+    """Changes to your own span: `version` (the one you read) and any other field; `text` is
+    required when `start` or `end` is given."""
+
+    version: Integer
 
 
 # --- documents -------------------------------------------------------------------------------
@@ -172,16 +178,10 @@ Reason = Literal["annotator_error", "guideline_gap", "ambiguous_text", "boundary
 SpanId = Annotated[StrictInt, Field(ge=1, le=LARGEST_INTEGER)]
 
 
-class GoldCreate(Body):
+class GoldCreate(SpanChanges):
     """A decision: a gold span quoting the text, or `rejected: true` ("not a claim") for the
     unit's `source_span_ids`."""
 
-    start: Offset = absent()
-    end: Offset = absent()
-    text: Text = absent()
-    claimant: ClaimantName = absent()
-    claimant_id: Integer = absent()
-    evidence_type: Text = absent()
     note: Text = Field(default="", max_length=2000)
     reason: Text | None = absent(f"one of {', '.join(Reason.__args__)}")
     rejected: StrictBool = False
@@ -195,15 +195,8 @@ class GoldCreate(Body):
     version: Any = ignored("read-only: ignored")
 
 
-class GoldUpdate(Body):
+class GoldUpdate(SpanChanges):
     version: Integer
-    start: Offset = absent()
-    end: Offset = absent()
-    text: Text = absent()
-    claimant: ClaimantName = absent()
-    claimant_id: Integer = absent()
-    evidence_type: Text = absent()
-    note: Text = absent(max_length=2000)
     reason: Text | None = absent()
     rejected: StrictBool = absent()
 

@@ -171,7 +171,7 @@ def _span_reader(selection: ExportSelection, registry: dict[int, RegistryClaiman
     updated = Span.updated_at if selection.with_times else literal(None)
     query = (
         select(Span.document_id, User.username, Span.start, Span.end, Span.text,
-               Span.claimant_id, Span.evidence_type, Span.note, updated)
+               Span.claimant_id, Span.evidence_type, Span.note, literal(None), updated)
         .join(User, User.id == Span.annotator_id)
         .order_by(Span.document_id, Span.start, Span.end, User.username, Span.id)
     )
@@ -183,43 +183,38 @@ def _span_reader(selection: ExportSelection, registry: dict[int, RegistryClaiman
             Assignment.document_id == Span.document_id,
             Assignment.annotator_id == Span.annotator_id,
             Assignment.status == "submitted")))
-    claimants = _claimant_columns(registry)
-    unknown = claimants[None]
-
-    def annotation(row) -> ImportedAnnotation:
-        _, username, start, end, text, claimant_id, evidence, note, changed = row
-        name, kind, affiliation = claimants.get(claimant_id, unknown)
-        return ImportedAnnotation(username, start, end, text, name, kind, evidence,
-                                  note or "", None, affiliation, changed)
-
-    def read(connection, document_ids: list[int]) -> dict[int, list[ImportedAnnotation]]:
-        rows = connection.execute(query.where(Span.document_id.in_(document_ids))).all()
-        return _grouped(rows, annotation)
-
-    return read
+    return _annotation_reader(query, Span.document_id, registry)
 
 
 def _gold_reader(selection: ExportSelection, registry: dict[int, RegistryClaimant]):
     """A function reading the gold spans (not rejected) of some documents, by document."""
     updated = GoldSpan.updated_at if selection.with_times else literal(None)
     query = (
-        select(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.text,
+        select(GoldSpan.document_id, literal(None), GoldSpan.start, GoldSpan.end, GoldSpan.text,
                GoldSpan.claimant_id, GoldSpan.evidence_type, GoldSpan.note,
                GoldSpan.provenance, updated)
         .where(GoldSpan.rejected.is_(False))
         .order_by(GoldSpan.document_id, GoldSpan.start, GoldSpan.end, GoldSpan.id)
     )
+    return _annotation_reader(query, GoldSpan.document_id, registry)
+
+
+def _annotation_reader(query, document_id, registry: dict[int, RegistryClaimant]):
+    """A function running `query` for some documents (`document_id` its column) and grouping
+    the rows by document. The query's columns: document id, annotator (None for gold), start,
+    end, text, claimant id, evidence type, note, provenance (None for annotators' spans),
+    time of the last change (None unless the format writes it)."""
     claimants = _claimant_columns(registry)
     unknown = claimants[None]
 
     def annotation(row) -> ImportedAnnotation:
-        _, start, end, text, claimant_id, evidence, note, provenance, changed = row
+        _, username, start, end, text, claimant_id, evidence, note, provenance, changed = row
         name, kind, affiliation = claimants.get(claimant_id, unknown)
-        return ImportedAnnotation(None, start, end, text, name, kind, evidence,
+        return ImportedAnnotation(username, start, end, text, name, kind, evidence,
                                   note or "", provenance, affiliation, changed)
 
     def read(connection, document_ids: list[int]) -> dict[int, list[ImportedAnnotation]]:
-        rows = connection.execute(query.where(GoldSpan.document_id.in_(document_ids))).all()
+        rows = connection.execute(query.where(document_id.in_(document_ids))).all()
         return _grouped(rows, annotation)
 
     return read
