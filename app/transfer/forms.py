@@ -36,7 +36,9 @@ class DownloadForm(FlaskForm):
     layer = SelectField("Layer", choices=LAYER_CHOICES)
     scope = SelectField("Documents", choices=SCOPE_CHOICES)
     documents = TextAreaField("Only these document ids (optional, comma-separated)")
-    excel = BooleanField("CSV for Excel (byte-order mark)")
+    # Checked, the box sends excel=1, a value the export's reader counts as on (WTForms' own
+    # "y" it would count as off).
+    excel = BooleanField("CSV for Excel (byte-order mark)", render_kw={"value": "1"})
 
     def limit_to_own_work(self) -> None:
         self.layer.choices = OWN_LAYER_CHOICES

@@ -191,3 +191,13 @@ def test_review_page_links_a_download_of_that_document_only(client, auth, newsro
     response = client.get(match.group(1).replace("&amp;", "&"))
     assert response.status_code == 200
     assert [d["id"] for d in jsonl_records(response) if "title" in d] == [quiet.external_id]
+
+
+def test_the_excel_box_of_the_downloads_page_sends_a_value_that_turns_it_on(client, auth,
+                                                                            newsroom):
+    auth.login("boss")
+    page = client.get(f"/projects/{newsroom.id}/downloads").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="excel"[^>]*>', page).group(0)
+    sent = re.search(r'value="([^"]*)"', box).group(1)
+    response = download(client, auth, newsroom, "boss", format="csv", excel=sent)
+    assert response.get_data().startswith("\ufeff".encode())
