@@ -92,7 +92,7 @@ def document_review(document_id: int):
            tags=("gold",))
 def list_gold(document_id: int):
     document = require_document(current_user, document_id, "reviewer")
-    include_rejected = (read_query().rejected or "").lower() in ("1", "true", "yes")
+    include_rejected = bool(read_query().rejected)  # the Switch of app.api.schemas
     golds = service.gold_spans(document, include_rejected=include_rejected)
     return jsonify([gold_json(gold) for gold in golds])
 

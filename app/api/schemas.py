@@ -279,8 +279,8 @@ class ReviewQueueQuery(Query):
 
 
 class GoldListQuery(Query):
-    rejected: str | None = Field(default=None, description="1, true or yes: the \"not a "
-                                 "claim\" decisions too")
+    rejected: Switch | None = Field(default=None, description="1, true, yes or on: the \"not "
+                                    "a claim\" decisions too")
 
 
 class GoldDeleteQuery(Query):

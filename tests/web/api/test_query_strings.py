@@ -217,3 +217,17 @@ def _outcome(read):
         return ("refused", error.field)
     except ValidationError as error:
         return ("refused", str(error.errors()[0]["loc"][0]))
+
+
+def test_gold_list_reads_its_rejected_switch_as_the_export_and_agreement_do(api, world):
+    text = world.document.text
+    for start, end, rejected in ((4, 12, False), (18, 20, True)):
+        db.session.add(GoldSpan(document=world.document, start=start, end=end,
+                                text=text[start:end], claimant=world.ministry,
+                                evidence_type="official_statement", rejected=rejected))
+    db.session.commit()
+    url = f"/api/v1/documents/{world.document.id}/gold"
+    for query, shown in (("", [False]), ("?rejected=no", [False]), ("?rejected=", [False]),
+                         ("?rejected=ON", [False, True]), ("?rejected=1", [False, True])):
+        response = api.get("rev", url + query)
+        assert sorted(gold["rejected"] for gold in response.get_json()) == shown, query
