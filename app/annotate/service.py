@@ -39,10 +39,40 @@ from app.text import OffsetError, check_offsets
 NOTE_MAX_LENGTH = 2000
 
 
+@dataclass(frozen=True)
+class ClaimantRef:
+    id: int
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class SpanRow:
+    """A span as the API shows it, read or written without an ORM object (app.annotate.saves)."""
+
+    id: int
+    document_id: int
+    start: int
+    end: int
+    text: str
+    claimant: ClaimantRef
+    evidence_type: str
+    note: str
+    version: int
+    annotator: str  # username
+
+    @classmethod
+    def of(cls, span: Span) -> SpanRow:
+        claimant = span.claimant
+        return cls(span.id, span.document_id, span.start, span.end, span.text,
+                   ClaimantRef(claimant.id, claimant.name, claimant.type), span.evidence_type,
+                   span.note, span.version, span.annotator.username)
+
+
 class VersionConflict(ServiceError):
     """The span changed (or vanished) since the client read it; `current` is how it is now."""
 
-    def __init__(self, current: Span | None):
+    def __init__(self, current: SpanRow | None):
         message = ("this span was deleted since you loaded it" if current is None else
                    "this span has changed since you loaded it; reload and try again")
         super().__init__(message, "version", status=409)
@@ -101,129 +131,60 @@ def _has_assignment_in(project: Project, user: User) -> bool:
 # --- writing spans -----------------------------------------------------------------------
 
 
-def create_span(assignment: Assignment, *, start: int, end: int, text: str,
-                evidence_type: str, claimant: ClaimantChoice, note: str = "") -> Span:
-    """A new span by the assignment's annotator; the first one starts the assignment."""
-    _require_writable(assignment)
-    document = assignment.document
-    _check_quote(document, start, end, text)
-    project = document.project
-    _check_evidence_type(project, evidence_type)
-    _check_note(note)
-    span = Span(document=document, annotator_id=assignment.annotator_id, start=start,
-                end=end, text=text, evidence_type=evidence_type, note=note,
-                claimant=resolve_claimant(project, claimant, assignment.annotator))
-    db.session.add(span)
-    _record_change(assignment)
-    db.session.flush()
-    return span
-
-
-def update_span(span: Span, assignment: Assignment, *, version: int,
-                start=UNSET, end=UNSET, text=UNSET, evidence_type=UNSET,
-                claimant=UNSET, note=UNSET) -> Span:
-    """Change the given fields of `span`, read by the client at `version`.
-
-    Moving a span needs its new `text` too: the client proves it quotes what it means to.
-    """
-    _require_writable(assignment)
-    if span.version != version:
-        raise VersionConflict(span)
-    document = span.document
-    changes: dict = {}
-    if start is not UNSET or end is not UNSET or text is not UNSET:
-        if text is UNSET:
-            raise ServiceError("text is required when start or end change", "text")
-        changes["start"] = span.start if start is UNSET else start
-        changes["end"] = span.end if end is UNSET else end
-        changes["text"] = text
-        _check_quote(document, changes["start"], changes["end"], text)
-    if evidence_type is not UNSET:
-        _check_evidence_type(document.project, evidence_type)
-        changes["evidence_type"] = evidence_type
-    if note is not UNSET:
-        _check_note(note)
-        changes["note"] = note
-    if claimant is not UNSET:
-        changes["claimant"] = resolve_claimant(document.project, claimant,
-                                               assignment.annotator)
-    # Everything is checked before the span changes, so autoflush (run by the queries
-    # above) never writes a half-changed span and the version moves once per request.
-    for name, value in changes.items():
-        setattr(span, name, value)
-    if db.session.is_modified(span):
-        _record_change(assignment)
-        _flush_or_conflict(span)
-    return span
+# Creating and changing spans: app.annotate.saves (plain rows, single statements).
 
 
 def delete_span(span: Span, assignment: Assignment) -> None:
-    _require_writable(assignment)
-    _record_change(assignment)
-    db.session.delete(span)
-    _flush_or_conflict(span)
-
-
-def _flush_or_conflict(span: Span) -> None:
-    # The ORM adds "WHERE version = <read>" to the UPDATE/DELETE; no row means someone
-    # else wrote the span between our read and our write.
+    require_writable(assignment.status)
+    if assignment.status == "assigned":  # as a save would (app.annotate.saves)
+        assignment.status = "in_progress"
+        assignment.started_at = assignment.started_at or utcnow()
     span_id = span.id
+    db.session.delete(span)
+    # The ORM adds "WHERE version = <read>" to the DELETE; no row means someone else
+    # wrote the span between our read and our write.
     try:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise VersionConflict(db.session.get(Span, span_id)) from None
+        current = db.session.get(Span, span_id)
+        raise VersionConflict(SpanRow.of(current) if current is not None else None) from None
 
 
-def _require_writable(assignment: Assignment) -> None:
-    if assignment.status == "submitted":
+# --- the rules of a save -----------------------------------------------------------------
+
+
+def require_writable(assignment_status: str) -> None:
+    if assignment_status == "submitted":
         raise ServiceError("this document is submitted and read-only; a manager can reopen it",
                            None, status=409)
 
 
-def _record_change(assignment: Assignment) -> None:
-    # The project row is not touched: a span save changes only unsubmitted work, which the
-    # cached figures keyed on `changed_at` leave out (those that count it key on the spans
-    # themselves, app.agreement_views.service.span_fingerprint). Writing the row on every
-    # save made all saves of a project wait in line for its row lock (issue 14).
-    if assignment.status == "assigned":
-        assignment.status = "in_progress"
-        assignment.started_at = assignment.started_at or utcnow()
-
-
-def _check_quote(document: Document, start: object, end: object, text: object) -> None:
+def check_quote(document_text: str, start: object, end: object, text: object) -> None:
     try:
-        check_offsets(len(document.text), start, end)
+        check_offsets(len(document_text), start, end)
     except OffsetError as error:
         raise ServiceError(error.message, error.field) from None
     if not isinstance(text, str):
         raise ServiceError("text must be a string", "text")
-    if document.text[start:end] != text:
+    if document_text[start:end] != text:
         raise ServiceError(
             f"text does not match the document at {start}..{end} (offsets count Unicode "
             "code points)", "text")
 
 
-def _check_evidence_type(project: Project, evidence_type: object) -> None:
-    keys = _scheme_of(project).evidence_keys
-    if evidence_type not in keys:
-        raise ServiceError(
-            f"unknown evidence type {evidence_type!r}; the scheme has {', '.join(keys)}",
-            "evidence_type")
-
-
-def _scheme_of(project: Project) -> Scheme:
-    # Reading a scheme checks every field of it: 0.3-0.5 ms, on every save. The parsed
-    # scheme is kept by its JSON text (a change of scheme is another text).
-    return _parsed_scheme(json.dumps(project.scheme, sort_keys=True))
+def scheme_of(project: Project) -> Scheme:
+    return parsed_scheme(json.dumps(project.scheme, sort_keys=True))
 
 
 @lru_cache(maxsize=64)
-def _parsed_scheme(scheme_json: str) -> Scheme:
+def parsed_scheme(scheme_json: str) -> Scheme:
+    """Reading a scheme checks every field of it: 0.3-0.5 ms, on every save. The parsed
+    scheme is kept by its JSON text (a change of scheme is another text)."""
     return Scheme.from_dict(json.loads(scheme_json))
 
 
-def _check_note(note: object) -> None:
+def check_note(note: object) -> None:
     if not isinstance(note, str):
         raise ServiceError("note must be a string", "note")
     if len(note) > NOTE_MAX_LENGTH:
@@ -248,16 +209,7 @@ def resolve_claimant(project: Project, choice: ClaimantChoice, author: User) -> 
             raise ServiceError(f"no claimant with id {choice.claimant_id} in this project",
                                "claimant_id")
         return claimant
-    name = (choice.name or "").strip()
-    if not name:
-        raise ServiceError("the claimant needs a name", "claimant.name")
-    if len(name) > MAX_CLAIMANT_LENGTH:
-        raise ServiceError(f"the claimant name is longer than {MAX_CLAIMANT_LENGTH} "
-                           "characters", "claimant.name")
-    type_keys = _scheme_of(project).claimant_type_keys
-    if choice.type is not None and choice.type not in type_keys:
-        raise ServiceError(f"unknown claimant type {choice.type!r}; the scheme has "
-                           f"{', '.join(type_keys)}", "claimant.type")
+    name = check_claimant_name(choice.name, choice.type, scheme_of(project).claimant_type_keys)
     claimant = find_visible_claimant(project, name, author)
     if claimant is not None:
         return claimant
@@ -265,6 +217,21 @@ def resolve_claimant(project: Project, choice: ClaimantChoice, author: User) -> 
         raise ServiceError(f"{name!r} is not in the registry yet: give its type to add it",
                            "claimant.type")
     return create_typed_claimant(project, author, name, choice.type)
+
+
+def check_claimant_name(name: str | None, type: str | None, type_keys) -> str:
+    """The typed name, trimmed, if it can name a claimant; the type, if given, from the
+    scheme."""
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("the claimant needs a name", "claimant.name")
+    if len(name) > MAX_CLAIMANT_LENGTH:
+        raise ServiceError(f"the claimant name is longer than {MAX_CLAIMANT_LENGTH} "
+                           "characters", "claimant.name")
+    if type is not None and type not in type_keys:
+        raise ServiceError(f"unknown claimant type {type!r}; the scheme has "
+                           f"{', '.join(type_keys)}", "claimant.type")
+    return name
 
 
 # --- assignments -------------------------------------------------------------------------

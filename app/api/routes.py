@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.annotate.service import VersionConflict
 from app.api.operations import OPERATIONS
-from app.api.serialise import span_json
+from app.api.serialise import span_row_json
 from app.errors import ServiceError
 from app.extensions import db, login_manager
 from app.permissions import Denied
@@ -49,7 +49,7 @@ def denied(error: Denied):
 def refused(error: ServiceError):
     db.session.rollback()
     if isinstance(error, VersionConflict):
-        current = span_json(error.current) if error.current is not None else None
+        current = span_row_json(error.current) if error.current is not None else None
         return json_error(error.status, error.message, error.field, current=current)
     if isinstance(error, GoldConflict):
         from app.review.serialise import gold_json

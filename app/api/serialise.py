@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.annotate.service import SpanRow
 from app.claimants.search import Match
 from app.models import Document, Project, Span
 from app.projects.service import project_scheme
@@ -51,6 +52,22 @@ def span_json(span: Span) -> dict:
         "note": span.note,
         "version": span.version,
         "annotator": span.annotator.username,
+    }
+
+
+def span_row_json(span: SpanRow) -> dict:
+    """The same shape as span_json, for a span saved without an ORM object."""
+    claimant = span.claimant
+    return {
+        "id": span.id,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "claimant": {"id": claimant.id, "name": claimant.name, "type": claimant.type},
+        "evidence_type": span.evidence_type,
+        "note": span.note,
+        "version": span.version,
+        "annotator": span.annotator,
     }
 
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import current_user
 
-from app.annotate import service
+from app.annotate import saves, service
 from app.api.json_input import claimant_choice, given, read_body, read_query
 from app.api.operations import NO_CONTENT, operation
 from app.api.responses import Span
 from app.api.routes import bp
 from app.api.schemas import SpanCreate, SpanListQuery, SpanUpdate
-from app.api.serialise import span_json
+from app.api.serialise import span_json, span_row_json
 from app.extensions import db
 from app.permissions import (
+    document_save_access,
     require_annotator_view,
-    require_assignment,
     require_changeable_span,
     require_document,
+    span_save_access,
 )
 
 # A span just written can be changed or deleted next (OpenAPI links).
@@ -46,11 +47,11 @@ def list_spans(document_id: int):
            links={201: THIS_SPAN})
 def create_span(document_id: int):
     """Needs an assignment to the document; 409 once it is submitted."""
-    document = require_document(current_user, document_id)
-    assignment = require_assignment(current_user, document)
+    access = document_save_access(current_user, document_id)
     body = read_body()
-    span = service.create_span(
-        assignment,
+    span = saves.create_span(
+        access,
+        current_user,
         start=body.start,
         end=body.end,
         text=body.text,
@@ -58,9 +59,8 @@ def create_span(document_id: int):
         claimant=claimant_choice(body),
         note=body.note,
     )
-    body = span_json(span)  # before commit, which would expire it and cost three reloads
     db.session.commit()
-    return jsonify(body), 201
+    return jsonify(span_row_json(span)), 201
 
 
 @bp.patch("/spans/<int:span_id>")
@@ -68,11 +68,11 @@ def create_span(document_id: int):
            links={200: THIS_SPAN})
 def update_span(span_id: int):
     """409 with `current` when `version` is stale."""
-    span, assignment = require_changeable_span(current_user, span_id)
+    access = span_save_access(current_user, span_id)
     body = read_body()
-    span = service.update_span(
-        span,
-        assignment,
+    span = saves.update_span(
+        access,
+        current_user,
         version=body.version,
         start=given(body, "start"),
         end=given(body, "end"),
@@ -81,9 +81,8 @@ def update_span(span_id: int):
         claimant=claimant_choice(body, required=False),
         note=given(body, "note"),
     )
-    body = span_json(span)
     db.session.commit()
-    return jsonify(body)
+    return jsonify(span_row_json(span))
 
 
 @bp.delete("/spans/<int:span_id>")

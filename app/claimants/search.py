@@ -125,6 +125,9 @@ class RegistryIndex:
                 return min(candidates, key=lambda e: (e.status != "confirmed", e.id))
         return None
 
+    @staticmethod
+    def visible(entry: Entry, viewer_id: int | None) -> bool:
+        return _visible(entry, viewer_id)
 
     def confirmed_named(self, name: str, other_than: int | None = None) -> Entry | None:
         """A confirmed claimant (not `other_than`) whose canonical name equals `name`."""
@@ -186,11 +189,17 @@ def registry_index(project: Project) -> RegistryIndex:
     """The project's index, rebuilt when its registry stamp changed (one cache per app)."""
     db.session.flush()  # pending claimants get their stamp before it is read
     stamp = db.session.scalar(_registry_stamp(), {"project_id": project.id})
+    return registry_index_at(project.id, stamp)
+
+
+def registry_index_at(project_id: int, stamp: int) -> RegistryIndex:
+    """The index for the registry stamp the caller read in this transaction (a span save
+    reads it with its permission row: app.permissions.SaveAccess)."""
     cache = current_app.extensions.setdefault("credence_claimant_index", _IndexCache())
-    index = cache.get(project.id, stamp)
+    index = cache.get(project_id, stamp)
     if index is None:
-        index = build_index(project.id)
-        cache.put(project.id, stamp, index)
+        index = build_index(project_id)
+        cache.put(project_id, stamp, index)
     return index
 
 

@@ -209,8 +209,8 @@ def test_claimant_created_by_a_concurrent_request_is_a_409_not_a_500(api, world,
     body = span_body(world.document, "12 people", claimant={"name": "Omar Haddad",
                                                              "type": "witness"})
     assert api.post("alice", spans_url(world), body).status_code == 201
-    monkeypatch.setattr("app.annotate.service.find_visible_claimant",
-                        lambda project, name, author: None)
+    monkeypatch.setattr("app.claimants.search.RegistryIndex.find",
+                        lambda index, name, viewer_id: None)
     response = api.post("alice", spans_url(world), body)
     assert response.status_code == 409
     assert "try again" in response.get_json()["error"]

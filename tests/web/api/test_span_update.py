@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from app.annotate import service
+from app.annotate import saves, service
 from app.extensions import db
 from app.models import Span, User
-from app.permissions import assignment_of
+from app.permissions import span_save_access
 from tests.conftest import count_rows
 from tests.web.api.conftest import span_body
 
@@ -77,17 +77,17 @@ def test_stale_version_is_409_with_the_current_span(api, world, alices_span):
     assert stored(alices_span).note == "first"
 
 
-def test_concurrent_write_between_read_and_flush_is_a_version_conflict(app, world,
+def test_concurrent_write_between_read_and_write_is_a_version_conflict(app, world,
                                                                         alices_span):
-    # Another request bumps the row after this one read it: the ORM's versioned UPDATE
-    # matches no row, and the service reports the span as it now is.
-    span = stored(alices_span)
-    assignment = assignment_of(span.annotator, span.document)
-    db.session.execute(update(Span).where(Span.id == span.id)
+    # Another request bumps the row after this one read it: the UPDATE "WHERE version =
+    # <read>" matches no row, and the save reports the span as it now is.
+    alice = db.session.scalar(select(User).where(User.username == "alice"))
+    access = span_save_access(alice, alices_span["id"])
+    db.session.execute(update(Span).where(Span.id == alices_span["id"])
                        .values(version=Span.version + 1, note="theirs"))
     with pytest.raises(service.VersionConflict) as conflict:
-        service.update_span(span, assignment, version=1, note="mine")
-    assert conflict.value.current.note == "theirs"
+        saves.update_span(access, alice, version=1, note="mine")
+    assert (conflict.value.current.note, conflict.value.current.version) == ("theirs", 2)
     db.session.rollback()
     assert stored(alices_span).note == ""
 
