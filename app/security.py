@@ -11,6 +11,8 @@ from app.extensions import csrf
 from app.text import is_storable_text
 
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The bodies Werkzeug parses into request.form and request.files.
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
 def _uses_bearer_token() -> bool:
@@ -46,13 +48,16 @@ def init_app(app: Flask) -> None:
         # once here for every page instead of in every form.
         from app.errors import error_response
 
-        for source in (request.args, request.form):
+        # Only a form body has form fields or files: a JSON body (every API save) is
+        # checked by its own reader (app.strict_json), without parsing it as a form here.
+        has_form = request.mimetype in FORM_TYPES
+        for source in (request.args, request.form) if has_form else (request.args,):
             for name, value in source.items(multi=True):
                 if not (is_storable_text(name) and is_storable_text(value)):
                     return error_response(
                         422, f"{name!r} contains a character that cannot be stored (NUL)",
                         field=name if is_storable_text(name) else None)
-        for name, upload in request.files.items(multi=True):
+        for name, upload in request.files.items(multi=True) if has_form else ():
             if not is_storable_text(upload.filename or ""):
                 return error_response(
                     422, "an uploaded file name contains a character that cannot be stored "
