@@ -61,6 +61,8 @@ def cohen_draws(boot: DocumentBootstrap, label: LabelAgreement, unit_document: n
     units both labelled: kappa.py's N·trace and Σ row_k column_k on the drawn sums."""
     a, b = label.grid[:, first], label.grid[:, second]
     both = (a != NO_VALUE) & (b != NO_VALUE)
+    if not both.any():  # no unit in common: kappa is undefined on every draw (most pairs of a
+        return np.full(boot.draws, np.nan)  # large team, who rarely share documents)
     document = unit_document[both]
     q = max(label.counts.n_categories, 1)
     n = np.bincount(document, minlength=n_documents).astype(float)
