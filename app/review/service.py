@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from app.agreement_views.service import AgreementOptions, cached_report, load_documents
+from app.agreement_views.service import (
+    AgreementOptions,
+    cache_key,
+    cached_report,
+    load_documents,
+    report_store,
+)
 from app.errors import ServiceError
 from app.extensions import db
 from app.models import (
@@ -221,8 +227,7 @@ def review_queue(project: Project, filters: QueueFilters | None = None, *,
     given `gammas` (queue_gammas), lowest per-document γ (undefined last, then by alpha)."""
     filters = filters or QueueFilters()
     documents = {d.id: d for d in reviewable_documents(project, with_returned=True)}
-    per_document = per_document_figures(load_documents(
-        project, AgreementOptions(documents=tuple(documents)))) if documents else {}
+    per_document = queue_figures(project, tuple(documents)) if documents else {}
     states = {r.document_id: r for r in db.session.scalars(
         select(DocumentReview).where(DocumentReview.document_id.in_(list(documents))))}
     decided = dict(db.session.execute(  # decided units: gold rows with sources
@@ -252,6 +257,22 @@ def review_queue(project: Project, filters: QueueFilters | None = None, *,
     if gammas is not None:  # stable: ties and undefined γ keep the alpha order
         rows.sort(key=lambda r: (r.gamma is None, r.gamma or 0.0))
     return rows
+
+
+def queue_figures(project: Project, document_ids: tuple[int, ...]) -> dict[int, dict]:
+    """per_document_figures of the queue's documents, kept in the agreement report store
+    under the key of the report on the same documents: it is computed again exactly when
+    their submitted work changes (app.agreement_views.service.cache_key), not on every
+    reading of the queue (issue 14: reviewers reading queues under load)."""
+    key = cache_key(project, AgreementOptions(documents=document_ids)) + ":queue"
+    store = report_store()
+    cached = store.get(key)
+    if cached is None:
+        figures = per_document_figures(load_documents(
+            project, AgreementOptions(documents=document_ids)))
+        store.put(key, {str(document_id): entry for document_id, entry in figures.items()})
+        return figures
+    return {int(document_id): entry for document_id, entry in cached.items()}
 
 
 def _troubled(row: QueueRow) -> float:

@@ -354,3 +354,25 @@ def test_queue_figures_equal_the_agreement_reports(app, make):
         assert entry["disagreements"] == expected["disagreements"]
         assert entry["annotators"] == expected["annotators"]
         assert entry["evidence_type_alpha"] == pytest.approx(expected["evidence_type_alpha"])
+
+
+def test_queue_figures_are_computed_once_per_state_of_the_submitted_work(api, review,
+                                                                         monkeypatch):
+    # Reviewers reload the queue often; its figures are kept until the submitted work they
+    # come from changes (here: work returned to an annotator), then computed again.
+    import app.review.service as review_service
+
+    calls = []
+    compute = review_service.per_document_figures
+    monkeypatch.setattr(review_service, "per_document_figures",
+                        lambda documents: calls.append(1) or compute(documents))
+    url = f"/api/v1/projects/{review.project.id}/review"
+    first = api.get("rev", url).json
+    assert api.get("rev", url).json == first and len(calls) == 1
+    assert api.post("rev", f"/api/v1/documents/{review.document.id}/return",
+                    {"annotator": "carol", "note": "Again, please."}).status_code == 200
+    [row] = api.get("rev", url).json
+    assert len(calls) == 2 and row["returned"] == ["carol"]
+    fresh = compute(load_documents(review.project, AgreementOptions()))[review.document.id]
+    assert row["agreement"] == pytest.approx(fresh["evidence_type_alpha"])  # carol's left out
+    assert row["agreement"] != pytest.approx(first[0]["agreement"])
