@@ -41,22 +41,11 @@ def document_json(document: Document, status: str | None) -> dict:
 
 
 def span_json(span: Span) -> dict:
-    claimant = span.claimant
-    return {
-        "id": span.id,
-        "start": span.start,
-        "end": span.end,
-        "text": span.text,
-        "claimant": {"id": claimant.id, "name": claimant.name, "type": claimant.type},
-        "evidence_type": span.evidence_type,
-        "note": span.note,
-        "version": span.version,
-        "annotator": span.annotator.username,
-    }
+    return span_row_json(SpanRow.of(span))
 
 
 def span_row_json(span: SpanRow) -> dict:
-    """The same shape as span_json, for a span saved without an ORM object."""
+    """A span as docs/api.md shows it (saves build the SpanRow directly, app.annotate.saves)."""
     claimant = span.claimant
     return {
         "id": span.id,
