@@ -42,8 +42,8 @@ bench: dev-setup
 	$(BIN)/python bench/run_all.py $(BENCH)
 
 ## make loadtest: PostgreSQL + gunicorn (4 workers) on 127.0.0.1, 50 annotators offering
-## LOADTEST_RATE saves/s (300; 0 = closed loop, for capacity) and 5 reviewers for LOADTEST_SECONDS
-## (60, at most 120); then every acknowledged save is checked in the database
+## LOADTEST_RATE saves/s (330: the goal, 300, and a tenth more; 0 = closed loop, for capacity) and 5 reviewers for LOADTEST_SECONDS
+## (60, at most 120), Redis shared when one answers; then every acknowledged save is checked
 loadtest: dev-setup
 	$(BIN)/python loadtest/run.py
 

@@ -12,7 +12,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 # Sync workers: a request is CPU work plus a few short queries, so one request at a time per
 # process uses the cores best; threads or gevent add scheduling cost (measured for issue 14:
 # gthread took ~10% more CPU per span save than sync).
-worker_class = "sync"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 # The app is built once in the master and shared by the workers (copy-on-write): workers start
 # at once, and wsgi.py's gc.freeze() there keeps start-up objects out of every worker's
 # garbage collections.
@@ -25,11 +26,20 @@ if os.path.isdir("/dev/shm"):
 
 
 def post_fork(server, worker):
-    """Each worker opens its own database connections: a connection made in the master (none
+    """Each worker opens its own database connection: a connection made in the master (none
     is expected, but an import could make one) must not be shared across processes
     (SQLAlchemy, "Using Connection Pools with Multiprocessing")."""
+    from sqlalchemy import text
+
     from app.extensions import db
     from wsgi import app
 
     with app.app_context():
         db.engine.dispose(close=False)
+        # Connect now, not on the first request: after a restart the first users would
+        # otherwise wait for every worker's connection and first statements at once.
+        try:
+            with db.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - a database still starting: the first request retries
+            worker.log.warning("worker %s: the database is not reachable yet", worker.pid)

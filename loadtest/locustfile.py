@@ -13,8 +13,9 @@ import json
 import os
 import random
 import threading
+import time
 
-from locust import FastHttpUser, between, constant_throughput, events, task
+from locust import FastHttpUser, between, events, task
 
 SEED = json.loads(open(os.environ["LOADTEST_SEED"], encoding="utf-8").read())
 ACKS_PATH = os.environ["LOADTEST_ACKS"]
@@ -41,15 +42,34 @@ def _record(kind: str, span: dict) -> None:
 def _close_acks(**_kwargs) -> None:
     with _acks_lock:
         _acks.close()
+        if _trace is not None:
+            _trace.close()
+
+
+# LOADTEST_TRACE=path: one line per request (start time, name, milliseconds, status), to see
+# when slow requests happen (a burst at start-up, a stall every N seconds, one route).
+_trace = (open(os.environ["LOADTEST_TRACE"], "w", encoding="utf-8")  # noqa: SIM115
+          if os.environ.get("LOADTEST_TRACE") else None)
+if _trace is not None:
+    @events.request.add_listener
+    def _trace_request(request_type, name, response_time, response_length, exception,
+                       start_time=None, **_kwargs):
+        _trace.write(f"{start_time:.3f}\t{name}\t{response_time:.1f}\t"
+                     f"{'error' if exception else 'ok'}\n")
 
 
 class Annotator(FastHttpUser):
     weight = 10
     if RATE:
-        # Paced: each annotator starts a save every ANNOTATORS / RATE seconds (less often only
-        # if the server falls behind), so latency is measured at the offered rate, not at
-        # saturation, where it is only the queue (50 users / throughput).
-        wait_time = constant_throughput(RATE / len(SEED["annotators"]))
+        # Paced: each annotator starts saves as a Poisson process of RATE / ANNOTATORS a
+        # second (less often only if the server falls behind), so latency is measured at the
+        # offered rate, not at saturation, where it is only the queue (50 users /
+        # throughput). Random gaps, not locust's constant_throughput: with one fixed period
+        # for everyone, a single hiccup lines the 50 annotators up and they then save in
+        # bursts of 50 at once for the rest of the run, which no team of people does.
+        def wait_time(self):
+            self.next_start += random.expovariate(RATE / len(SEED["annotators"]))
+            return max(0.0, self.next_start - time.monotonic())
     elif THINK:
         wait_time = between(THINK, THINK * 1.5)
     else:
@@ -59,6 +79,7 @@ class Annotator(FastHttpUser):
         with _next_lock:
             me = next(_annotators)
         self.auth = {"Authorization": f"Bearer {me['token']}"}
+        self.next_start = time.monotonic()
         self.documents = me["documents"]
         self.spans: list[dict] = []
         self.edits = 0
