@@ -61,6 +61,11 @@ def test_span_edits_through_the_api_are_recorded_in_their_project(app, study):
     assert {row.project_id for row in span_rows} == {project.id}
     assert {row.username for row in span_rows} == {"alice"}
     assert span_rows[0].target == f"span {created['id']}"
+    # The save writes its row itself (no ORM flush); the delete's comes from the listener:
+    # the same shape either way.
+    expected = {"document": document.id, "annotator": alice.id, "start": 4, "end": 12}
+    assert [row.details for row in span_rows] == [expected] * 3
+    assert len({row.target for row in span_rows}) == 1
 
 
 def test_a_role_change_from_the_command_line_is_recorded(runner, study):
