@@ -20,8 +20,7 @@ from app.agreement_views.service import (
     options_as_args,
     options_from_args,
 )
-from app.api.json_input import validated
-from app.api.schemas import AgreementQuery
+from app.api.json_input import read_query
 from app.errors import ServiceError, error_response
 from app.models import Project
 from app.permissions import project_role_required, role_in
@@ -65,9 +64,9 @@ def report_progress(project: Project):
 @project_role_required("reviewer")
 def api_report(project: Project):
     """Its query string is validated with the schema its OpenAPI description shows
-    (app.api.schemas.AgreementQuery)."""
+    (app.api.schemas.AgreementQuery, declared in app/api/openapi.py)."""
     try:
-        query = validated(AgreementQuery, AgreementQuery.arguments(request.args))
+        query = read_query()
         report = agreement_report(project, query.options())
     except ServiceError as error:
         return error_response(error.status, error.message, error.field)

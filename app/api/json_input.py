@@ -46,10 +46,11 @@ def read_body(*, allow_empty: bool = False) -> Any:
 
 
 def read_query() -> Any:
-    """The query string, validated with the route's query schema; an empty value counts as
-    absent, and parameters the schema does not name are ignored."""
-    return validated(operation_of(request.endpoint).query,
-                     {name: value for name, value in request.args.items() if value})
+    """The query string, validated with the route's query schema: every value of a list
+    parameter (`?annotators=a&annotators=b`), else the first; an empty value counts as
+    absent, and parameters the schema does not name are ignored (schemas.Query.arguments)."""
+    schema = operation_of(request.endpoint).query
+    return validated(schema, schema.arguments(request.args))
 
 
 def validated(schema: type[Model], data: dict) -> Model:
