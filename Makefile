@@ -42,7 +42,7 @@ bench: dev-setup
 	$(BIN)/python bench/run_all.py $(BENCH)
 
 ## make loadtest: PostgreSQL + gunicorn (4 workers) on 127.0.0.1, 50 annotators offering
-## LOADTEST_RATE saves/s (330: the goal, 300, and a tenth more; 0 = closed loop, for capacity) and 5 reviewers for LOADTEST_SECONDS
+## LOADTEST_RATE saves/s (315: the goal, 300, and a twentieth more; 0 = closed loop, for capacity) and 5 reviewers for LOADTEST_SECONDS
 ## (60, at most 120), Redis shared when one answers; then every acknowledged save is checked
 loadtest: dev-setup
 	$(BIN)/python loadtest/run.py

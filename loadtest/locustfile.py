@@ -68,8 +68,13 @@ class Annotator(FastHttpUser):
         # for everyone, a single hiccup lines the 50 annotators up and they then save in
         # bursts of 50 at once for the rest of the run, which no team of people does.
         def wait_time(self):
-            self.next_start += random.expovariate(RATE / len(SEED["annotators"]))
-            return max(0.0, self.next_start - time.monotonic())
+            # An annotator who was kept waiting carries on from now: the saves they could not
+            # make meanwhile are not made later in a rush (no backlog, as with locust's own
+            # constant_throughput), so a slow moment does not turn into a stampede.
+            now = time.monotonic()
+            self.next_start = max(now, self.next_start + random.expovariate(
+                RATE / len(SEED["annotators"])))
+            return self.next_start - now
     elif THINK:
         wait_time = between(THINK, THINK * 1.5)
     else:
